@@ -1,0 +1,41 @@
+// Service errors with the HTTP status, code and message the real SLB API documents (reference §1.8).
+
+export class ApiError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+    ) {
+        super(message);
+        this.name = "ApiError";
+    }
+}
+
+/** Factory for the errors the emulator raises, so codes and statuses are spelled once. */
+export const Errors = {
+    missingParameter: (name: string) =>
+        new ApiError(400, "MissingParameter", `The input parameter "${name}" that is mandatory for processing this request is not supplied.`),
+    missingRegionId: () => new ApiError(400, "MissingRegionId", "RegionId is mandatory for this action."),
+    invalidParameter: (name: string, detail?: string) =>
+        new ApiError(400, "InvalidParameter", `The specified parameter "${name}" is not valid.${detail ? " " + detail : ""}`),
+    invalidAction: (action: string) =>
+        new ApiError(404, "InvalidAction.NotFound", `Specified api is not found, please check your url and method. Action: ${action}`),
+    loadBalancerNotFound: () => new ApiError(404, "InvalidLoadBalancerId.NotFound", "The specified LoadBalancerId does not exist."),
+    /** Describe*ListenerAttribute on a missing listener (what Terraform matches on). */
+    resourceNotFound: () => new ApiError(400, "InvalidParameter", "The specified resource does not exist."),
+    listenerNotFound: () =>
+        new ApiError(404, "ListenerNotFound", "You have not created a listener for the specified port of the load balancer."),
+    listenerAlreadyExists: () => new ApiError(400, "ListenerAlreadyExists", "A listener with the specified port already exists"),
+    listenerPortConflict: () =>
+        new ApiError(400, "ListenerPortConflict", "The specified port is already used by a listener of a conflicting protocol."),
+    operationBusy: () => new ApiError(400, "OperationBusy", "A previous operation is pending."),
+    serviceIsConfiguring: () => new ApiError(400, "ServiceIsConfiguring", "A previous configuration is pending; please try again later."),
+    serviceIsStopping: () => new ApiError(409, "ServiceIsStopping", "The specified Listener is stopping, please retry later."),
+    listenerStatusNotSupport: () =>
+        new ApiError(400, "OperationFailed.ListenerStatusNotSupport",
+            "The status of the listener does not support this operation. Please try again later."),
+    systemBusy: () => new ApiError(449, "SystemBusy", "The system is busy."),
+    throttling: () => new ApiError(400, "Throttling.User", "Request was denied due to user flow control."),
+    internalError: () => new ApiError(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."),
+    serviceUnavailable: () => new ApiError(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
+} as const;
