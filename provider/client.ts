@@ -1,0 +1,145 @@
+// The only module that talks to the network: typed SLB calls on @alicloud/openapi-client's callApi
+// (RPC style, reference §1), with retries of busy, throttled, 5xx and network failures until a deadline.
+
+import OpenApi, { Config, OpenApiRequest, Params } from "@alicloud/openapi-client";
+import OpenApiUtil from "@alicloud/openapi-util";
+import { RuntimeOptions } from "@alicloud/tea-util";
+import { Credentials, Endpoint } from "./config";
+import { SlbApiError } from "./errors";
+import { LiveListener, fromDescribe, tagList } from "./mapping";
+import { backoffMs, retryKind, sleep } from "./retry";
+
+const API_VERSION = "2014-05-15";
+
+export interface ClientOptions {
+    readonly endpoint: Endpoint;
+    readonly credentials: Credentials;
+    readonly retryTimeoutMs: number;
+    /** Called before each retry (for counting and for the user-facing "waiting" line). */
+    readonly onRetry?: (action: string, code: string, attempt: number, delayMs: number) => void;
+}
+
+export interface ListenerKey {
+    readonly regionId: string;
+    readonly loadBalancerId: string;
+    readonly listenerPort: number;
+}
+
+/** Codes that mean the listener (or its load balancer) does not exist. */
+function isGone(e: SlbApiError): boolean {
+    return e.code === "ListenerNotFound" || e.code === "InvalidLoadBalancerId.NotFound" ||
+        (e.code === "InvalidParameter" && /resource does not exist/i.test(e.apiMessage));
+}
+
+interface TeaError {
+    code?: string;
+    statusCode?: number;
+    message?: string;
+    data?: { Message?: string; RequestId?: string; Code?: string };
+}
+
+export class SlbClient {
+    private readonly sdk: OpenApi;
+
+    constructor(private readonly options: ClientOptions) {
+        this.sdk = new OpenApi(new Config({
+            accessKeyId: options.credentials.accessKeyId,
+            accessKeySecret: options.credentials.accessKeySecret,
+            securityToken: options.credentials.securityToken,
+            endpoint: options.endpoint.host,
+            protocol: options.endpoint.protocol,
+            readTimeout: 15000,
+            connectTimeout: 5000,
+            userAgent: "pulumi-alicloud-slb-listener",
+        }));
+    }
+
+    /** One API call; retried while the failure is transient and the deadline allows. */
+    async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+        const deadline = Date.now() + this.options.retryTimeoutMs;
+        const query = OpenApiUtil.query(params);
+        const spec = new Params({
+            action, version: API_VERSION, protocol: "HTTPS", pathname: "/", method: "POST",
+            authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
+        });
+        for (let attempt = 1; ; attempt++) {
+            try {
+                // A fresh request per attempt: the SDK signs each one with a new nonce and date.
+                const request = new OpenApiRequest({ query: { ...query } });
+                const response = await this.sdk.callApi(spec, request, new RuntimeOptions({ autoretry: false }));
+                return (response.body ?? {}) as Record<string, unknown>;
+            } catch (raw) {
+                const e = raw as TeaError;
+                const kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
+                const delay = kind ? backoffMs(kind, attempt) : 0;
+                if (!kind || Date.now() + delay > deadline) throw toApiError(action, e, kind !== undefined);
+                this.options.onRetry?.(action, e.code ?? "network", attempt, delay);
+                await sleep(delay);
+            }
+        }
+    }
+
+    /** The live listener, or undefined when it (or its load balancer) no longer exists. */
+    async describeListener(key: ListenerKey): Promise<LiveListener | undefined> {
+        try {
+            return fromDescribe(await this.call("DescribeLoadBalancerTCPListenerAttribute", keyParams(key)));
+        } catch (e) {
+            if (e instanceof SlbApiError && isGone(e)) return undefined;
+            throw e;
+        }
+    }
+
+    async createListener(params: Record<string, unknown>): Promise<void> {
+        await this.call("CreateLoadBalancerTCPListener", params);
+    }
+
+    async setListener(params: Record<string, unknown>): Promise<void> {
+        await this.call("SetLoadBalancerTCPListenerAttribute", params);
+    }
+
+    async startListener(key: ListenerKey): Promise<void> {
+        await this.call("StartLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+    }
+
+    async stopListener(key: ListenerKey): Promise<void> {
+        await this.call("StopLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+    }
+
+    /** Deletes the listener; one that is already gone counts as deleted. */
+    async deleteListener(key: ListenerKey): Promise<void> {
+        try {
+            await this.call("DeleteLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+        } catch (e) {
+            if (e instanceof SlbApiError && isGone(e)) return;
+            throw e;
+        }
+    }
+
+    async tagListener(key: ListenerKey, tags: Record<string, string>): Promise<void> {
+        await this.call("TagResources", {
+            RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], Tag: tagList(tags),
+        });
+    }
+
+    async untagListener(key: ListenerKey, keys: readonly string[]): Promise<void> {
+        await this.call("UntagResources", {
+            RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], TagKey: [...keys],
+        });
+    }
+}
+
+function keyParams(key: ListenerKey): Record<string, unknown> {
+    return { RegionId: key.regionId, LoadBalancerId: key.loadBalancerId, ListenerPort: key.listenerPort };
+}
+
+/** Tag resource id of a listener: <LoadBalancerId>_tcp_<port> (reference §2.12). */
+export function listenerResourceId(key: ListenerKey): string {
+    return `${key.loadBalancerId}_tcp_${key.listenerPort}`;
+}
+
+function toApiError(action: string, e: TeaError, gaveUp: boolean): SlbApiError {
+    const code = e.data?.Code ?? e.code ?? "NetworkError";
+    const message = e.data?.Message ?? (e.statusCode === undefined ? `no answer from the SLB endpoint (${e.message ?? "network error"})` : e.message ?? "");
+    const suffix = gaveUp ? " Retries stopped at the time limit (slbListener:retryTimeoutSeconds)." : "";
+    return new SlbApiError(action, code, message + suffix, e.data?.RequestId, e.statusCode);
+}

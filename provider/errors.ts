@@ -1,0 +1,51 @@
+// Errors in the user's language: which input the service rejected, its code and message, the request id,
+// and what to do. Secrets never appear: messages are built from the API's answer, not from the request.
+
+import { FIELDS } from "./fields";
+
+export class SlbApiError extends Error {
+    constructor(
+        readonly action: string,
+        readonly code: string,
+        readonly apiMessage: string,
+        readonly requestId: string | undefined,
+        readonly statusCode: number | undefined,
+    ) {
+        super(`${action} failed: ${code}: ${apiMessage}${requestId ? ` (request id ${requestId})` : ""}`);
+        this.name = "SlbApiError";
+    }
+}
+
+/** Wire name (any spelling: Create, Set or Describe) to input name. */
+const INPUT_BY_WIRE_NAME = new Map<string, string>();
+for (const field of FIELDS) {
+    for (const wire of [field.api?.create, field.api?.set, field.api?.describe, field.setSwitch]) {
+        if (wire) INPUT_BY_WIRE_NAME.set(wire.toLowerCase(), field.input);
+    }
+}
+INPUT_BY_WIRE_NAME.set("tag", "tags");
+
+const INPUT_BY_CODE = new Map<string, string>();
+for (const field of FIELDS) for (const code of field.errorCodes ?? []) INPUT_BY_CODE.set(code, field.input);
+
+/** The input property an API error points at, if any. */
+export function propertyOf(error: SlbApiError): string | undefined {
+    const byCode = INPUT_BY_CODE.get(error.code);
+    if (byCode) return byCode;
+    if (/VServerGroupId/.test(error.apiMessage) || error.code.includes("VServerGroupId")) return "vServerGroupId";
+    if (/MasterSlave/.test(error.apiMessage)) return "masterSlaveServerGroupId";
+    // InvalidParameter / MissingParameter messages quote the wire name: "The specified parameter "X" ...".
+    const quoted = /"([A-Za-z.]+?)(?:\.\d+\.\w+)?"/.exec(error.apiMessage)?.[1];
+    return quoted ? INPUT_BY_WIRE_NAME.get(quoted.toLowerCase()) : undefined;
+}
+
+/** Turns an API error into a sentence that names the input, the code, the message and the request id. */
+export function explain(resource: string, error: unknown, hint?: string): Error {
+    if (!(error instanceof SlbApiError)) return error instanceof Error ? error : new Error(String(error));
+    const property = propertyOf(error);
+    const subject = property ? `${resource}: the service rejected ${property}` : `${resource}: ${error.action} failed`;
+    const request = error.requestId ? `, request id ${error.requestId}` : "";
+    const wrapped = new Error(`${subject}: ${error.apiMessage} (${error.code}${request}).${hint ? ` ${hint}` : ""}`);
+    Object.assign(wrapped, { code: error.code, property, requestId: error.requestId });
+    return wrapped;
+}

@@ -1,0 +1,131 @@
+// Translation between the listener's inputs and the SLB wire names, derived from the field table:
+// Create and Set request parameters, and the Describe response read back as input-named live state.
+
+import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "./fields";
+
+/** The listener as the service reports it, keyed by input names (tags without the ownership tag). */
+export interface LiveListener {
+    readonly values: Record<string, unknown>;
+    readonly tags: Record<string, string>;
+    /** Value of the ownership tag, if any. */
+    readonly owner?: string;
+    /** The raw status (running, stopped, starting, configuring, stopping). */
+    readonly status: string;
+}
+
+export type Params = Record<string, unknown>;
+
+/** A field whose value on the service must change; `to` undefined means "back to the service default". */
+export interface FieldChange {
+    readonly field: FieldSpec;
+    readonly from: unknown;
+    readonly to: unknown;
+}
+
+function isSet(value: unknown): boolean {
+    return value !== undefined && value !== null;
+}
+
+/** Tags as the SDK flattens them: Tag.N.Key / Tag.N.Value. */
+export function tagList(tags: Record<string, string>): Array<{ Key: string; Value: string }> {
+    return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+/** All tags the listener should carry: the user's plus the ownership tag. */
+export function desiredTags(inputs: Record<string, unknown>): Record<string, string> {
+    const tags = { ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
+    if (typeof inputs.owner === "string") tags[OWNER_TAG_KEY] = inputs.owner;
+    return tags;
+}
+
+/** CreateLoadBalancerTCPListener parameters: every setting the user gave, and the tags, in one call. */
+export function createParams(inputs: Record<string, unknown>, regionId: string): Params {
+    const params: Params = { RegionId: regionId };
+    for (const field of CONFIG_FIELDS) {
+        const value = inputs[field.input];
+        if (field.api?.create && isSet(value)) params[field.api.create] = value;
+    }
+    const tags = tagList(desiredTags(inputs));
+    if (tags.length > 0) params.Tag = tags;
+    return params;
+}
+
+/** SetLoadBalancerTCPListenerAttribute parameters carrying only the given changes. */
+export function setParams(key: { loadBalancerId: string; listenerPort: number; regionId: string }, changes: readonly FieldChange[]): Params {
+    const params: Params = { RegionId: key.regionId, LoadBalancerId: key.loadBalancerId, ListenerPort: key.listenerPort };
+    for (const { field, to } of changes) {
+        const name = field.api?.set;
+        if (!name) continue;
+        if (field.setSwitch) {
+            params[field.setSwitch] = isSet(to) ? "on" : "off";
+            if (isSet(to)) params[name] = to;
+        } else {
+            const value = isSet(to) ? to : field.serviceDefault ?? field.clearValue;
+            if (value !== undefined) params[name] = value;
+        }
+    }
+    return params;
+}
+
+function normalise(field: FieldSpec, raw: unknown): unknown {
+    if (raw === undefined || raw === null) return undefined;
+    if (field.kind === "integer") {
+        const n = typeof raw === "number" ? raw : Number(raw);
+        return Number.isFinite(n) ? n : undefined;
+    }
+    if (field.kind === "boolean") return raw === true || raw === "true";
+    return String(raw);
+}
+
+interface DescribeTag {
+    TagKey?: string;
+    TagValue?: string;
+}
+
+/** Reads a DescribeLoadBalancerTCPListenerAttribute answer into input-named values. */
+export function fromDescribe(body: Record<string, unknown>): LiveListener {
+    const values: Record<string, unknown> = {};
+    for (const field of FIELDS) {
+        const name = field.api?.describe;
+        if (!name || field.input === "status") continue;
+        let raw = body[name];
+        if (field.input === "aclId" && raw === undefined) {
+            raw = (body.AclIds as { AclId?: unknown[] } | undefined)?.AclId?.[0];
+        }
+        const value = normalise(field, raw);
+        if (value !== undefined) values[field.input] = value;
+    }
+    const tags: Record<string, string> = {};
+    let owner: string | undefined;
+    const rawTags = (body.Tags as { Tag?: DescribeTag[] } | undefined)?.Tag ?? [];
+    for (const tag of Array.isArray(rawTags) ? rawTags : []) {
+        if (typeof tag?.TagKey !== "string") continue;
+        if (tag.TagKey === OWNER_TAG_KEY) owner = tag.TagValue ?? "";
+        else tags[tag.TagKey] = tag.TagValue ?? "";
+    }
+    return { values, tags, owner, status: String(body.Status ?? "") };
+}
+
+/** The stable status a transitional one is heading to. */
+export function settledStatus(status: string): string {
+    if (status === "starting" || status === "configuring") return "running";
+    if (status === "stopping") return "stopped";
+    return status;
+}
+
+/**
+ * Outputs: every input, with the service's value for what the service reports and the service
+ * default for inputs left unset, plus the live status. JSON-safe (no undefined values).
+ */
+export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, regionId: string): Record<string, unknown> {
+    const outs: Record<string, unknown> = {};
+    for (const field of FIELDS) {
+        const value = live.values[field.input] ?? inputs[field.input] ?? field.serviceDefault;
+        if (value !== undefined && value !== null) outs[field.input] = value;
+    }
+    outs.tags = live.tags;
+    if (live.owner !== undefined) outs.owner = live.owner;
+    outs.regionId = regionId;
+    outs.status = settledStatus(live.status);
+    return outs;
+}

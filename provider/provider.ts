@@ -1,0 +1,305 @@
+// TcpListenerProvider: the ResourceProvider behind TcpListener. Lifecycle logic only; the network is
+// reached through SlbClient, the rules come from the field table via validate/diff/mapping.
+
+import { createHash } from "crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { SlbClient, ListenerKey } from "./client";
+import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
+import { StateDiff, compareState, driftReport, hasChanges, stateFromOutputs } from "./diff";
+import { SlbApiError, explain } from "./errors";
+import { FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY } from "./fields";
+import { withLock } from "./lock";
+import { LiveListener, createParams, setParams, settledStatus, toOutputs } from "./mapping";
+import { sleep } from "./retry";
+import { isUnknown, validateInputs } from "./validate";
+
+type Props = Record<string, unknown>;
+
+/** How long a Describe answer from diff() may stand in for a fresh read in the update() that follows. */
+const LIVE_CACHE_TTL_MS = 5 * 60 * 1000;
+/** A wait longer than this tells the user what it is waiting for. */
+const SAY_WAITING_AFTER_MS = 5000;
+
+export function formatId(key: ListenerKey): string {
+    return `${key.loadBalancerId}:tcp:${key.listenerPort}`;
+}
+
+/** Parses `<loadBalancerId>:tcp:<port>`. */
+export function parseId(id: string): { loadBalancerId: string; listenerPort: number } | undefined {
+    const match = /^([^:]+):tcp:(\d+)$/.exec(id);
+    return match ? { loadBalancerId: match[1], listenerPort: Number(match[2]) } : undefined;
+}
+
+/** Applies the field table's canonical spellings (e.g. "$_ip" -> "") so state matches what the service reports. */
+function canonicalise(inputs: Props): Props {
+    const out = { ...inputs };
+    for (const field of FIELDS) {
+        const value = out[field.input];
+        if (field.canonical && typeof value === "string" && value in field.canonical) out[field.input] = field.canonical[value];
+    }
+    return out;
+}
+
+function log(line: string): void {
+    // The provider host passes stderr through; the Pulumi CLI shows it next to the resource.
+    process.stderr.write(`${line}\n`);
+}
+
+export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
+    private config: ConfigGetter = () => undefined;
+    private readonly clients = new Map<string, SlbClient>();
+    private readonly liveCache = new Map<string, { live: LiveListener; at: number }>();
+
+    async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+        // Keys are namespaced ("alicloud:region"), so Config.get never adds the project prefix.
+        this.config = (key) => req.config.get(key);
+    }
+
+    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+        const failures = validateInputs(news);
+        return { inputs: failures.length === 0 ? canonicalise(news) : news, failures };
+    }
+
+    async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+        const recorded = stateFromOutputs(olds);
+        const program = compareState(news, recorded);
+        const replaces = [...program.replaces];
+        const newRegion = news.regionId ?? this.settings().region;
+        if (!isUnknown(newRegion) && newRegion !== olds.regionId) replaces.push("regionId");
+        if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace };
+
+        // Drift: one Describe, compared with what the program wants.
+        const key = this.keyOf(id, olds);
+        const live = await this.client(key.regionId).describeListener(key);
+        if (!live) {
+            log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
+            return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: false };
+        }
+        this.liveCache.set(id, { live, at: Date.now() });
+        for (const line of driftReport(id, news, recorded, live)) log(line);
+        const actual = compareState(news, live);
+        if (actual.replaces.length > 0) {
+            return { changes: true, replaces: actual.replaces, deleteBeforeReplace: actual.deleteBeforeReplace };
+        }
+        const changes = hasChanges(actual) || hasChanges(program) || olds.__provider !== news.__provider;
+        return { changes, replaces: [], deleteBeforeReplace: false };
+    }
+
+    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+        const failures = validateInputs(inputs);
+        if (failures.length > 0) throw new Error(`Invalid TcpListener inputs: ${failures.map((f) => f.reason).join("; ")}`);
+        const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
+        const key: ListenerKey = { regionId, loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) };
+        const id = formatId(key);
+        const client = this.client(regionId);
+        try {
+            await this.mutate(key, () => client.createListener(createParams(inputs, regionId)));
+        } catch (e) {
+            if (e instanceof SlbApiError && e.code === "ListenerAlreadyExists") {
+                return { id, outs: await this.adopt(id, key, inputs, client) };
+            }
+            throw explain(`TcpListener ${id}`, e, hintFor(e));
+        }
+        try {
+            const live = inputs.status === "stopped"
+                ? await this.describeOrFail(client, key)
+                : await this.start(client, key);
+            return { id, outs: toOutputs(inputs, live, regionId) };
+        } catch (e) {
+            throw this.partialFailure(id, inputs, regionId, e);
+        }
+    }
+
+    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+        const key = this.keyOf(id, props);
+        const live = await this.client(key.regionId).describeListener(key);
+        if (!live) return {};
+        const outs = toOutputs(props, live, key.regionId);
+        return { id, props: outs, inputs: outs } as pulumi.dynamic.ReadResult;
+    }
+
+    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+        const key = this.keyOf(id, olds);
+        const client = this.client(key.regionId);
+        const live = this.takeCachedLive(id) ?? await client.describeListener(key);
+        if (!live) {
+            throw new Error(`TcpListener ${id}: the listener no longer exists (deleted outside Pulumi). Run \`pulumi up\` again to create it, or \`pulumi refresh\` to forget it.`);
+        }
+        const diff = compareState(news, live);
+        if (diff.replaces.length > 0) {
+            throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
+        }
+        try {
+            return { outs: toOutputs(news, await this.apply(client, key, diff, live), key.regionId) };
+        } catch (e) {
+            throw explain(`TcpListener ${id}`, e, hintFor(e));
+        }
+    }
+
+    async delete(id: string, props: Props): Promise<void> {
+        const key = this.keyOf(id, props);
+        const client = this.client(key.regionId);
+        try {
+            await this.mutate(key, () => client.deleteListener(key));
+            await this.waitFor(client, key, "deleted");
+        } catch (e) {
+            throw explain(`TcpListener ${id}`, e, hintFor(e));
+        }
+    }
+
+    // ---- helpers ----
+
+    private settings(): Settings {
+        return resolveSettings(this.config, process.env);
+    }
+
+    private client(regionId: string): SlbClient {
+        const settings = this.settings();
+        const credentials = requireCredentials(settings);
+        const endpoint = resolveEndpoint(settings, regionId);
+        // Cache per endpoint and credentials; the secret enters the key only as a hash.
+        const secretHash = createHash("sha256").update(credentials.accessKeySecret + (credentials.securityToken ?? "")).digest("hex");
+        const cacheKey = `${endpoint.protocol}://${endpoint.host}|${credentials.accessKeyId}|${secretHash}|${settings.retryTimeoutMs}`;
+        let client = this.clients.get(cacheKey);
+        if (!client) {
+            client = new SlbClient({ endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs });
+            this.clients.set(cacheKey, client);
+        }
+        return client;
+    }
+
+    private keyOf(id: string, props: Props): ListenerKey {
+        const parsed = parseId(id);
+        const loadBalancerId = typeof props.loadBalancerId === "string" ? props.loadBalancerId : parsed?.loadBalancerId;
+        const listenerPort = typeof props.listenerPort === "number" ? props.listenerPort : parsed?.listenerPort;
+        if (!loadBalancerId || listenerPort === undefined) throw new Error(`TcpListener: cannot tell the listener from id ${JSON.stringify(id)}; expected <loadBalancerId>:tcp:<port>`);
+        return { regionId: requireRegion(this.settings(), props.regionId as string | undefined), loadBalancerId, listenerPort };
+    }
+
+    private takeCachedLive(id: string): LiveListener | undefined {
+        const entry = this.liveCache.get(id);
+        this.liveCache.delete(id);
+        return entry && Date.now() - entry.at < LIVE_CACHE_TTL_MS ? entry.live : undefined;
+    }
+
+    /** Mutating calls go one at a time per load balancer (the service accepts one change at a time). */
+    private mutate<T>(key: ListenerKey, work: () => Promise<T>): Promise<T> {
+        return withLock(`${key.regionId}/${key.loadBalancerId}`, work);
+    }
+
+    private async describeOrFail(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
+        const live = await client.describeListener(key);
+        if (!live) throw new Error(`the listener ${formatId(key)} disappeared right after it was created`);
+        return live;
+    }
+
+    private async start(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
+        await this.mutate(key, () => client.startListener(key));
+        return this.waitFor(client, key, "running") as Promise<LiveListener>;
+    }
+
+    /** Polls only as often as a transition needs: 150 ms, then doubling up to 2 s, until the deadline. */
+    private async waitFor(client: SlbClient, key: ListenerKey, want: "running" | "stopped" | "deleted"): Promise<LiveListener | undefined> {
+        const started = Date.now();
+        const deadline = started + this.settings().retryTimeoutMs;
+        let delay = 150;
+        let said = false;
+        for (;;) {
+            await sleep(delay);
+            const live = await client.describeListener(key);
+            if (want === "deleted" ? !live : live?.status === want) return live;
+            if (!live) throw new Error(`the listener ${formatId(key)} disappeared while waiting for it to be ${want}`);
+            if (Date.now() + delay > deadline) {
+                throw new Error(`the listener ${formatId(key)} was still ${live.status} after ${Math.round((Date.now() - started) / 1000)} s waiting for ${want}`);
+            }
+            if (!said && Date.now() - started > SAY_WAITING_AFTER_MS) {
+                log(`${formatId(key)}: waiting for the listener to be ${want} (it is ${live.status})`);
+                said = true;
+            }
+            delay = Math.min(delay * 2, 2000);
+        }
+    }
+
+    /** Makes the live listener match the desired inputs; returns the resulting state. */
+    private async apply(client: SlbClient, key: ListenerKey, diff: StateDiff, live: LiveListener): Promise<LiveListener> {
+        const values = { ...live.values };
+        if (diff.updates.length > 0) {
+            await this.mutate(key, () => client.setListener(setParams(key, diff.updates)));
+            for (const { field, to } of diff.updates) {
+                if (to === undefined) delete values[field.input];
+                else values[field.input] = to;
+            }
+        }
+        if (Object.keys(diff.tags.set).length > 0) await this.mutate(key, () => client.tagListener(key, diff.tags.set));
+        if (diff.tags.remove.length > 0) await this.mutate(key, () => client.untagListener(key, diff.tags.remove));
+        const allTags: Record<string, string> = { ...live.tags, ...(live.owner !== undefined ? { [OWNER_TAG_KEY]: live.owner } : {}) };
+        for (const k of diff.tags.remove) delete allTags[k];
+        Object.assign(allTags, diff.tags.set);
+        const { [OWNER_TAG_KEY]: owner, ...tags } = allTags;
+
+        let status = settledStatus(live.status);
+        if (diff.status === "running") {
+            status = (await this.start(client, key)).status;
+        } else if (diff.status === "stopped") {
+            await this.mutate(key, () => client.stopListener(key));
+            status = (await this.waitFor(client, key, "stopped"))!.status;
+        }
+        return { values, tags, owner, status };
+    }
+
+    /** Takes over an existing listener on the port: one we created (ownership tag) or, with adoptExisting, any. */
+    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient): Promise<Props> {
+        const existing = await client.describeListener(key);
+        if (!existing) {
+            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} was reported in use, but no TCP listener is there; run \`pulumi up\` again.`);
+        }
+        const ours = typeof inputs.owner === "string" && existing.owner === inputs.owner;
+        if (!ours && inputs.adoptExisting !== true) {
+            const holder = existing.owner ? `the Pulumi resource ${existing.owner}` : "a listener that this stack did not create";
+            throw new Error(
+                `TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is already used by ${holder}` +
+                `${typeof inputs.owner === "string" ? ` (this resource is ${inputs.owner})` : ""}. ` +
+                "Choose another listenerPort, remove the other listener, or set adoptExisting: true to take it over.");
+        }
+        const diff = compareState(inputs, existing);
+        if (diff.replaces.length > 0) {
+            throw new Error(
+                `TcpListener ${id}: the existing listener cannot be adopted because ${diff.replaces.join(", ")} differs and cannot change in place ` +
+                `(${diff.replaces.map((f) => `it has ${f} ${JSON.stringify(existing.values[f])}`).join(", ")}). Match it in the program, or delete that listener.`);
+        }
+        if (!ours) log(`${id}: adopting the existing listener (adoptExisting: true)`);
+        try {
+            return toOutputs(inputs, await this.apply(client, key, diff, existing), key.regionId);
+        } catch (e) {
+            throw this.partialFailure(id, inputs, key.regionId, e);
+        }
+    }
+
+    /** Pulumi's partial-failure error: the listener exists, so it is recorded (never orphaned). */
+    private partialFailure(id: string, inputs: Props, regionId: string, cause: unknown): Error {
+        const reason = explain(`TcpListener ${id}`, cause, hintFor(cause)).message;
+        const recorded: LiveListener = { values: {}, tags: { ...((inputs.tags as Record<string, string>) ?? {}) }, owner: inputs.owner as string | undefined, status: "stopped" };
+        const properties = { ...toOutputs(inputs, recorded, regionId), __provider: inputs.__provider };
+        const error = new Error(`${reason} The listener exists and is recorded in the stack; run \`pulumi up\` again to finish it.`);
+        return Object.assign(error, { id, properties, reasons: [reason] });
+    }
+}
+
+/** What the user can do about an error, when there is something specific to say. */
+function hintFor(error: unknown): string | undefined {
+    if (!(error instanceof SlbApiError)) return undefined;
+    switch (error.code) {
+        case "InvalidLoadBalancerId.NotFound":
+            return "Check loadBalancerId and regionId (the load balancer must be in the listener's region).";
+        case "InvalidParameterValue.SpecNotSupport":
+            return "sch and tch need a performance-guaranteed load balancer (one created with a LoadBalancerSpec); use wrr or rr.";
+        case "SizeLimitExceeded.Tag":
+        case "TagCountLimit":
+            return `A listener carries at most ${MAX_USER_TAGS} tags of yours.`;
+        case "Forbidden.RAM":
+        case "Forbidden":
+            return "The access key lacks permission for this SLB action; grant it in RAM.";
+        default:
+            return undefined;
+    }
+}

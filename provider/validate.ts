@@ -1,0 +1,167 @@
+// check(): every documented rule of the listener's inputs, all failures at once, each naming the input.
+// Pure and network-free. Values unknown during preview (the engine's sentinel string, which may stand in
+// for any type) are skipped, and so is every cross-field rule that depends on them.
+
+import { FIELDS, FIELD_BY_INPUT, FieldSpec } from "./fields";
+
+/** The engine's placeholder for a value not known until apply. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface Failure {
+    readonly property: string;
+    readonly reason: string;
+}
+
+/** Keys the engine adds to every dynamic resource's inputs. */
+const ENGINE_KEYS = new Set(["__provider"]);
+
+export function isUnknown(value: unknown): boolean {
+    return value === UNKNOWN;
+}
+
+/** A short, safe rendering of a received value for error messages. */
+export function describeValue(value: unknown): string {
+    if (value === null) return "null";
+    if (typeof value === "number") return Number.isNaN(value) ? "NaN" : String(value);
+    if (typeof value === "string") {
+        const shown = value.length > 60 ? `${value.slice(0, 60)}…` : value;
+        return `${JSON.stringify(shown)}${value.length > 60 ? ` (${value.length} characters)` : ""}`;
+    }
+    if (Array.isArray(value)) return "an array";
+    if (typeof value === "object") return "an object";
+    return `${typeof value} ${String(value)}`;
+}
+
+function rangeText(field: FieldSpec): string {
+    const r = field.range!;
+    const also = r.also?.length ? `${r.also.join(", ")} or ` : "";
+    return `an integer, ${also}${r.min} to ${r.max}`;
+}
+
+/** Problems with one field's own value (type, range, values, text rules). */
+function checkValue(field: FieldSpec, value: unknown): string | undefined {
+    const got = `; got ${describeValue(value)}`;
+    switch (field.kind) {
+        case "integer": {
+            const ok = typeof value === "number" && Number.isInteger(value) &&
+                ((value >= field.range!.min && value <= field.range!.max) || (field.range!.also ?? []).includes(value));
+            return ok ? undefined : `must be ${rangeText(field)}${got}`;
+        }
+        case "boolean":
+            return typeof value === "boolean" ? undefined : `must be true or false${got}`;
+        case "string": {
+            if (typeof value !== "string") return `must be a string${got}`;
+            if (field.values && !field.values.includes(value)) {
+                return `must be one of ${field.values.map((v) => JSON.stringify(v)).join(", ")}${got}`;
+            }
+            const t = field.text;
+            if (t && (value.length < t.min || value.length > t.max)) {
+                return `must be ${t.min} to ${t.max} characters${got}`;
+            }
+            if (t?.pattern && !t.pattern.test(value)) return `may contain only ${t.rule}${got}`;
+            return field.check?.(value as never);
+        }
+        case "tags": {
+            if (typeof value !== "object" || value === null || Array.isArray(value)) {
+                return `must be an object of string keys to string values${got}`;
+            }
+            const known: Record<string, string> = {};
+            for (const [k, v] of Object.entries(value)) {
+                if (isUnknown(v)) continue;
+                if (typeof v !== "string") return `values must be strings; tag ${JSON.stringify(k.slice(0, 80))} is ${describeValue(v)}`;
+                known[k] = v;
+            }
+            return field.check?.(known as never);
+        }
+    }
+}
+
+/** Best-effort "did you mean" for misspelt property names. */
+function closestField(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    return FIELDS.map((f) => f.input).find((input) => input.toLowerCase() === lower ||
+        (lower.length > 3 && (input.toLowerCase().includes(lower) || lower.includes(input.toLowerCase()))));
+}
+
+/**
+ * The value a field will have on the service: the input when known and valid, else its default.
+ * Returns UNKNOWN when it cannot be known yet, and undefined when unset without a default.
+ */
+function effective(inputs: Record<string, unknown>, name: string, invalid: Set<string>): unknown {
+    const value = inputs[name];
+    if (isUnknown(value) || invalid.has(name)) return UNKNOWN;
+    return value ?? FIELD_BY_INPUT.get(name)?.serviceDefault;
+}
+
+function isSet(value: unknown): boolean {
+    return value !== undefined && value !== null;
+}
+
+function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string>): Failure[] {
+    const failures: Failure[] = [];
+    const known = (name: string) => !isUnknown(inputs[name]) && !invalid.has(name);
+
+    if (!isSet(inputs.backendServerPort) && !isSet(inputs.vServerGroupId)) {
+        failures.push({ property: "backendServerPort", reason: "backendServerPort is required unless vServerGroupId is set" });
+    }
+    if (isSet(inputs.vServerGroupId) && isSet(inputs.masterSlaveServerGroupId)) {
+        failures.push({
+            property: "masterSlaveServerGroupId",
+            reason: "masterSlaveServerGroupId cannot be combined with vServerGroupId: a listener forwards to one kind of server group",
+        });
+    }
+    for (const field of FIELDS) {
+        const when = field.appliesWhen;
+        if (!when) continue;
+        const condition = effective(inputs, when.field, invalid);
+        if (isUnknown(condition)) continue;
+        const applies = condition === when.equals;
+        if (!applies && isSet(inputs[field.input]) && known(field.input)) {
+            failures.push({
+                property: field.input,
+                reason: `${field.input} only applies when ${when.field} is "${when.equals}" (it is ${JSON.stringify(condition)}); remove it or set ${when.field}: "${when.equals}"`,
+            });
+        }
+        if (applies && field.requiredWhenApplies && !isSet(inputs[field.input])) {
+            failures.push({ property: field.input, reason: `${field.input} is required when ${when.field} is "${when.equals}"` });
+        }
+    }
+    const timeout = effective(inputs, "healthCheckConnectTimeout", invalid);
+    const interval = effective(inputs, "healthCheckInterval", invalid);
+    if (typeof timeout === "number" && typeof interval === "number" && timeout < interval) {
+        const which = isSet(inputs.healthCheckConnectTimeout) ? "" : " (the default)";
+        failures.push({
+            property: "healthCheckConnectTimeout",
+            reason: `healthCheckConnectTimeout ${timeout}${which} is less than healthCheckInterval ${interval}; the service would silently use ${interval}, so set healthCheckConnectTimeout to at least ${interval}`,
+        });
+    }
+    return failures;
+}
+
+/** Every failure of the inputs at once; an empty array means they are acceptable. Never throws. */
+export function validateInputs(raw: unknown): Failure[] {
+    const inputs: Record<string, unknown> = typeof raw === "object" && raw !== null && !Array.isArray(raw)
+        ? (raw as Record<string, unknown>) : {};
+    const failures: Failure[] = [];
+    const invalid = new Set<string>();
+
+    for (const name of Object.keys(inputs)) {
+        if (FIELD_BY_INPUT.has(name) || ENGINE_KEYS.has(name)) continue;
+        const hint = closestField(name);
+        failures.push({ property: name, reason: `${name} is not a property of TcpListener${hint ? `; did you mean ${hint}?` : ""}` });
+    }
+    for (const field of FIELDS) {
+        const value = inputs[field.input];
+        if (isUnknown(value)) continue;
+        if (!isSet(value)) {
+            if (field.required) failures.push({ property: field.input, reason: `${field.input} is required` });
+            continue;
+        }
+        const problem = checkValue(field, value);
+        if (problem) {
+            invalid.add(field.input);
+            failures.push({ property: field.input, reason: `${field.input} ${problem}` });
+        }
+    }
+    return failures.concat(crossFieldFailures(inputs, invalid));
+}
