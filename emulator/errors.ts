@@ -39,3 +39,32 @@ export const Errors = {
     internalError: () => new ApiError(500, "InternalError", "The request processing has failed due to some unknown error, exception or failure."),
     serviceUnavailable: () => new ApiError(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."),
 } as const;
+
+/** Gateway-level errors raised by the wire layer (authentication, routing, limits), reference §1.8. */
+export const WireErrors = {
+    incompleteSignature: (detail?: string) =>
+        new ApiError(400, "IncompleteSignature", `The request signature does not conform to Aliyun standards.${detail ? " " + detail : ""}`),
+    invalidSignatureMethod: (method: string) =>
+        new ApiError(400, "InvalidSignatureMethod", `Specified signature method "${method}" is not supported.`),
+    signatureDoesNotMatch: (stringToSign?: string) =>
+        new ApiError(400, "SignatureDoesNotMatch",
+            "Specified signature is not matched with our calculation." + (stringToSign ? ` server string to sign is:${stringToSign}` : "")),
+    signatureNonceUsed: () => new ApiError(400, "SignatureNonceUsed", "Specified signature nonce was used already."),
+    timestampExpired: () => new ApiError(400, "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired."),
+    timestampFormat: () =>
+        new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted (expected YYYY-MM-DDThh:mm:ssZ)."),
+    accessKeyNotFound: () => new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+    missingSecurityToken: () => new ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this access key."),
+    securityTokenMismatch: () =>
+        new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),
+    invalidVersion: (version: string) =>
+        new ApiError(400, "InvalidVersion", `Specified parameter Version "${version}" is not valid.`),
+    missingAction: () => new ApiError(400, "MissingAction", "Action is mandatory for this request."),
+    missingVersion: () => new ApiError(400, "MissingVersion", "Version is mandatory for this request."),
+    unsupportedHttpMethod: (method: string) =>
+        new ApiError(403, "UnsupportedHTTPMethod", `Specified HTTP method "${method}" is not supported.`),
+    apiNotFound: () => new ApiError(404, "InvalidApi.NotFound", "Specified api is not found, please check your url and method."),
+    malformedQuery: (detail: string) => new ApiError(400, "InvalidParameter.Format", `The request is malformed: ${detail}`),
+    uriTooLong: (limit: number) => new ApiError(414, "RequestURITooLong", `The request URL exceeds ${limit} bytes.`),
+    bodyTooLarge: (limit: number) => new ApiError(413, "RequestEntityTooLarge", `The request body exceeds ${limit} bytes.`),
+} as const;
