@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+// slb-emulator: run the local SLB API emulator. Prints the endpoint URL as the first stdout line when ready,
+// and exits 0 on SIGINT/SIGTERM after closing the server and flushing the state file.
+import { parseArgs } from "node:util";
+import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_TIMINGS, type Emulator, type EmulatorAccount, type FaultSettings, startEmulator } from "./index";
+
+const HELP = `Usage: slb-emulator [options]
+
+Local Alibaba Cloud SLB (2014-05-15) API emulator for @alicloud/openapi-client (V3 and V1 signatures).
+Prints its endpoint URL (http://HOST:PORT) as the first line on stdout when ready.
+
+Options:
+  --port N                 TCP port, 0 = any free port (default 0)
+  --host ADDR              interface to listen on (default 127.0.0.1)
+  --state FILE             keep state in FILE (loaded at start, saved after changes and on exit)
+  --access-key-id ID       accepted AccessKeyId (repeatable; pairs with --access-key-secret by position)
+  --access-key-secret S    its secret (default account: ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_ACCESS_KEY_SECRET})
+  --security-token T       require this STS token for the account at the same position (repeatable)
+  --transition-ms N        listener starting/stopping/configuring time (default ${DEFAULT_TIMINGS.transitionMs})
+  --change-ms N            time one configuration change takes (default ${DEFAULT_TIMINGS.changeMs})
+  --latency-ms N           delay added to every call
+  --jitter-ms N            extra random delay in [0, N)
+  --error-rate P           probability 0..1 of a random transient error per call
+  --qps-limit N            calls per account per second; above it: Throttling.User
+  --seed N                 seed for the fault PRNG (reproducible runs)
+  -h, --help               show this help
+
+Admin API (loopback only): GET /_emulator/health | requests | faults | state,
+  DELETE /_emulator/requests, PUT /_emulator/faults | timings, POST /_emulator/reset
+`;
+
+class UsageError extends Error {}
+
+function number(flag: string, value: string | undefined, check: (n: number) => boolean = () => true): number | undefined {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (value.trim() === "" || !Number.isFinite(n) || !check(n)) throw new UsageError(`invalid value for --${flag}: ${JSON.stringify(value)}`);
+    return n;
+}
+
+function accountsFrom(ids: string[], secrets: string[], tokens: string[]): EmulatorAccount[] | undefined {
+    if (ids.length === 0 && secrets.length === 0) {
+        if (tokens.length > 1) throw new UsageError("--security-token given more often than accounts");
+        return tokens.length ? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET, securityToken: tokens[0] }] : undefined;
+    }
+    // A single id or a single secret overrides just that half of the default account.
+    if (ids.length <= 1 && secrets.length <= 1) {
+        ids = [ids[0] ?? DEFAULT_ACCESS_KEY_ID];
+        secrets = [secrets[0] ?? DEFAULT_ACCESS_KEY_SECRET];
+    }
+    if (ids.length !== secrets.length) throw new UsageError("--access-key-id and --access-key-secret must come in pairs");
+    if (tokens.length > ids.length) throw new UsageError("--security-token given more often than accounts");
+    return ids.map((accessKeyId, i) => ({
+        accessKeyId,
+        accessKeySecret: secrets[i],
+        ...(tokens[i] ? { securityToken: tokens[i] } : {}),
+    }));
+}
+
+function parse(argv: string[]) {
+    const { values } = parseArgs({
+        args: argv,
+        strict: true,
+        allowPositionals: false,
+        options: {
+            port: { type: "string" },
+            host: { type: "string" },
+            state: { type: "string" },
+            "access-key-id": { type: "string", multiple: true },
+            "access-key-secret": { type: "string", multiple: true },
+            "security-token": { type: "string", multiple: true },
+            "transition-ms": { type: "string" },
+            "change-ms": { type: "string" },
+            "latency-ms": { type: "string" },
+            "jitter-ms": { type: "string" },
+            "error-rate": { type: "string" },
+            "qps-limit": { type: "string" },
+            seed: { type: "string" },
+            help: { type: "boolean", short: "h" },
+        },
+    });
+    const nonNegative = (n: number) => n >= 0;
+    const faults: FaultSettings = {};
+    const set = <K extends keyof FaultSettings>(k: K, v: FaultSettings[K] | undefined) => {
+        if (v !== undefined) faults[k] = v;
+    };
+    set("latencyMs", number("latency-ms", values["latency-ms"], nonNegative));
+    set("jitterMs", number("jitter-ms", values["jitter-ms"], nonNegative));
+    set("errorRate", number("error-rate", values["error-rate"], (n) => n >= 0 && n <= 1));
+    set("qpsLimit", number("qps-limit", values["qps-limit"], (n) => Number.isInteger(n) && n >= 0));
+    set("seed", number("seed", values.seed, Number.isInteger));
+    const timings: { transitionMs?: number; changeMs?: number } = {};
+    const transitionMs = number("transition-ms", values["transition-ms"], nonNegative);
+    const changeMs = number("change-ms", values["change-ms"], nonNegative);
+    if (transitionMs !== undefined) timings.transitionMs = transitionMs;
+    if (changeMs !== undefined) timings.changeMs = changeMs;
+    return {
+        help: values.help === true,
+        port: number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 0,
+        host: values.host ?? "127.0.0.1",
+        statePath: values.state,
+        accounts: accountsFrom(values["access-key-id"] ?? [], values["access-key-secret"] ?? [], values["security-token"] ?? []),
+        timings,
+        faults,
+    };
+}
+
+async function main(argv: string[]): Promise<number> {
+    let opts: ReturnType<typeof parse>;
+    try {
+        opts = parse(argv);
+    } catch (e) {
+        process.stderr.write(`slb-emulator: ${(e as Error).message}\n\n${HELP}`);
+        return 2;
+    }
+    if (opts.help) {
+        process.stdout.write(HELP);
+        return 0;
+    }
+    let emulator: Emulator;
+    try {
+        emulator = await startEmulator(opts);
+    } catch (e) {
+        process.stderr.write(`slb-emulator: cannot start: ${(e as Error).message}\n`);
+        return 1;
+    }
+    process.stdout.write(emulator.endpoint + "\n");
+    const accounts = opts.accounts?.map((a) => a.accessKeyId).join(", ") ?? DEFAULT_ACCESS_KEY_ID;
+    process.stderr.write(`slb-emulator: listening on ${emulator.endpoint} (accounts: ${accounts}${opts.statePath ? `, state: ${opts.statePath}` : ""})\n`);
+
+    return new Promise<number>((resolve) => {
+        let stopping = false;
+        const stop = (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            process.stderr.write(`slb-emulator: ${signal}, shutting down\n`);
+            emulator.close().then(
+                () => resolve(0),
+                (e) => {
+                    process.stderr.write(`slb-emulator: error while closing: ${(e as Error).message}\n`);
+                    resolve(1);
+                },
+            );
+        };
+        process.on("SIGINT", () => stop("SIGINT"));
+        process.on("SIGTERM", () => stop("SIGTERM"));
+    });
+}
+
+main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+        process.stderr.write(`slb-emulator: ${(e as Error)?.stack ?? String(e)}\n`);
+        process.exit(1);
+    },
+);
