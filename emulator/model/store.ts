@@ -1,0 +1,214 @@
+// The model's state: account -> region -> load balancers (with their listeners and server groups) and
+// ACLs. Everything is plain JSON (timestamps are epoch numbers), so snapshot/restore is a deep copy.
+import { ModelErrors } from "./errors";
+
+export type Protocol = "tcp" | "udp" | "http" | "https";
+export const PROTOCOLS: readonly Protocol[] = ["tcp", "udp", "http", "https"];
+export type SettledStatus = "stopped" | "running";
+export type TransitionalStatus = "starting" | "stopping" | "configuring";
+export type ListenerStatus = SettledStatus | TransitionalStatus;
+
+export interface TagRecord {
+    key: string;
+    value: string;
+}
+
+/** A listener's settings with service defaults already filled in (undefined = "not set", omitted by Describe). */
+export interface ListenerSettings {
+    bandwidth: number;
+    backendServerPort?: number;
+    vServerGroupId?: string;
+    masterSlaveServerGroupId?: string;
+    scheduler: string;
+    persistenceTimeout: number;
+    establishedTimeout: number;
+    healthCheck: string;
+    healthCheckType: string;
+    healthCheckConnectPort?: number;
+    healthCheckConnectTimeout: number;
+    healthCheckInterval: number;
+    healthyThreshold: number;
+    unhealthyThreshold: number;
+    /** "" means `$_ip` (the backend server's IP). */
+    healthCheckDomain: string;
+    healthCheckURI: string;
+    healthCheckHttpCode: string;
+    aclStatus: string;
+    aclType?: string;
+    aclIds?: string[];
+    connectionDrain: string;
+    connectionDrainTimeout?: number;
+    description: string;
+    proxyProtocolV2Enabled: boolean;
+    synProxy: string;
+}
+
+export interface ListenerRecord extends ListenerSettings {
+    protocol: Protocol;
+    port: number;
+    /** The status the listener settles in; while `transition` is pending Describe shows the transition. */
+    status: SettledStatus;
+    transition?: { status: TransitionalStatus; until: number };
+    createdAt: number;
+    tags: TagRecord[];
+}
+
+export interface BackendServerRecord {
+    serverId: string;
+    port: number;
+    weight: number;
+    type: string;
+    serverIp?: string;
+    description: string;
+    /** Master / Slave, for master-slave groups only. */
+    serverType?: string;
+}
+
+export interface ServerGroupRecord {
+    id: string;
+    name: string;
+    servers: BackendServerRecord[];
+    tags: TagRecord[];
+    createdAt: number;
+}
+
+export interface LoadBalancerRecord {
+    id: string;
+    name: string;
+    regionId: string;
+    status: string;
+    address: string;
+    addressType: string;
+    addressIPVersion: string;
+    networkType: string;
+    vpcId: string;
+    vSwitchId: string;
+    masterZoneId: string;
+    slaveZoneId: string;
+    /** Set only for performance-guaranteed instances (enables sch/tch schedulers). */
+    spec?: string;
+    payType: string;
+    internetChargeType: string;
+    instanceChargeType: string;
+    bandwidth: number;
+    deleteProtection: string;
+    modificationProtectionStatus: string;
+    modificationProtectionReason: string;
+    resourceGroupId: string;
+    clientToken?: string;
+    createdAt: number;
+    tags: TagRecord[];
+    /** Keyed by listenerKey(port, protocol). */
+    listeners: Record<string, ListenerRecord>;
+    vServerGroups: Record<string, ServerGroupRecord>;
+    masterSlaveGroups: Record<string, ServerGroupRecord>;
+}
+
+export interface AclRecord {
+    id: string;
+    name: string;
+    addressIPVersion: string;
+    resourceGroupId: string;
+    entries: { entry: string; comment: string }[];
+    tags: TagRecord[];
+    createdAt: number;
+}
+
+export interface RegionState {
+    loadBalancers: Record<string, LoadBalancerRecord>;
+    acls: Record<string, AclRecord>;
+}
+
+export interface StoreState {
+    version: 1;
+    accounts: Record<string, Record<string, RegionState>>;
+}
+
+export const listenerKey = (port: number, protocol: Protocol) => `${port}/${protocol}`;
+
+// Keys of the account/region maps come from outside (access keys, RegionId), so never touch prototypes.
+export function getOwn<T>(rec: Record<string, T>, key: string): T | undefined {
+    return Object.prototype.hasOwnProperty.call(rec, key) ? rec[key] : undefined;
+}
+
+export function setOwn<T>(rec: Record<string, T>, key: string, value: T): void {
+    Object.defineProperty(rec, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+export function deleteOwn<T>(rec: Record<string, T>, key: string): void {
+    if (Object.prototype.hasOwnProperty.call(rec, key)) delete rec[key];
+}
+
+export const emptyState = (): StoreState => ({ version: 1, accounts: {} });
+
+export class Store {
+    state: StoreState = emptyState();
+
+    /** The region's state for reading; an unknown account/region reads as empty without being created. */
+    read(accountId: string, regionId: string): RegionState {
+        const account = getOwn(this.state.accounts, accountId);
+        return (account && getOwn(account, regionId)) ?? { loadBalancers: {}, acls: {} };
+    }
+
+    /** The region's state for writing (created on first use). */
+    write(accountId: string, regionId: string): RegionState {
+        let account = getOwn(this.state.accounts, accountId);
+        if (!account) {
+            account = {};
+            setOwn(this.state.accounts, accountId, account);
+        }
+        let region = getOwn(account, regionId);
+        if (!region) {
+            region = { loadBalancers: {}, acls: {} };
+            setOwn(account, regionId, region);
+        }
+        return region;
+    }
+
+    snapshot(): StoreState {
+        return JSON.parse(JSON.stringify(this.state)) as StoreState;
+    }
+
+    restore(snapshot: unknown): void {
+        let copy: unknown;
+        try {
+            copy = JSON.parse(JSON.stringify(snapshot ?? null));
+        } catch {
+            throw ModelErrors.invalidSnapshot("not JSON-serialisable");
+        }
+        this.state = validateSnapshot(copy);
+    }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Structural check of a snapshot, so a bad restore fails loudly instead of breaking later calls. */
+function validateSnapshot(s: unknown): StoreState {
+    const fail = (detail: string) => ModelErrors.invalidSnapshot(detail);
+    if (!isObj(s) || s.version !== 1 || !isObj(s.accounts)) throw fail("expected {version: 1, accounts: {...}}");
+    for (const [accountId, regions] of Object.entries(s.accounts)) {
+        if (!isObj(regions)) throw fail(`account ${accountId} is not an object`);
+        for (const [regionId, region] of Object.entries(regions)) {
+            const where = `${accountId}/${regionId}`;
+            if (!isObj(region) || !isObj(region.loadBalancers) || !isObj(region.acls)) throw fail(`${where} needs loadBalancers and acls`);
+            for (const [id, lb] of Object.entries(region.loadBalancers)) {
+                if (!isObj(lb) || lb.id !== id || !Array.isArray(lb.tags) || !isObj(lb.listeners) || !isObj(lb.vServerGroups)
+                    || !isObj(lb.masterSlaveGroups)) throw fail(`load balancer ${where}/${id} is malformed`);
+                for (const [key, l] of Object.entries(lb.listeners)) {
+                    if (!isObj(l) || typeof l.port !== "number" || !PROTOCOLS.includes(l.protocol as Protocol)
+                        || key !== listenerKey(l.port, l.protocol as Protocol) || !Array.isArray(l.tags)
+                        || (l.status !== "stopped" && l.status !== "running")) throw fail(`listener ${id}/${key} is malformed`);
+                }
+                for (const groups of [lb.vServerGroups, lb.masterSlaveGroups]) {
+                    for (const [gid, g] of Object.entries(groups)) {
+                        if (!isObj(g) || g.id !== gid || !Array.isArray(g.servers) || !Array.isArray(g.tags)) throw fail(`group ${gid} is malformed`);
+                    }
+                }
+            }
+            for (const [id, acl] of Object.entries(region.acls)) {
+                if (!isObj(acl) || acl.id !== id || !Array.isArray(acl.entries) || !Array.isArray(acl.tags)) throw fail(`acl ${id} is malformed`);
+            }
+        }
+    }
+    return s as unknown as StoreState;
+}
