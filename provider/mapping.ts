@@ -106,6 +106,20 @@ export function fromDescribe(body: Record<string, unknown>): LiveListener {
     return { values, tags, owner, status: String(body.Status ?? "") };
 }
 
+/**
+ * Describe leaves some fields out while another is set (backendServerPort while a vServer group is
+ * attached); the recorded value is the best knowledge of them.
+ */
+export function fillUnreported(live: LiveListener, recorded: Record<string, unknown>): LiveListener {
+    const values = { ...live.values };
+    for (const field of FIELDS) {
+        if (field.notReportedWith && values[field.input] === undefined && values[field.notReportedWith] !== undefined && recorded[field.input] !== undefined) {
+            values[field.input] = recorded[field.input];
+        }
+    }
+    return { ...live, values };
+}
+
 /** The stable status a transitional one is heading to. */
 export function settledStatus(status: string): string {
     if (status === "starting" || status === "configuring") return "running";

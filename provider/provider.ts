@@ -9,7 +9,7 @@ import { StateDiff, compareState, driftReport, hasChanges, stateFromOutputs } fr
 import { SlbApiError, explain } from "./errors";
 import { FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY } from "./fields";
 import { withLock } from "./lock";
-import { LiveListener, createParams, setParams, settledStatus, toOutputs } from "./mapping";
+import { LiveListener, createParams, fillUnreported, setParams, settledStatus, toOutputs } from "./mapping";
 import { sleep } from "./retry";
 import { isUnknown, validateInputs } from "./validate";
 
@@ -70,11 +70,12 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
         // Drift: one Describe, compared with what the program wants.
         const key = this.keyOf(id, olds);
-        const live = await this.client(key.regionId).describeListener(key);
-        if (!live) {
+        const described = await this.client(key.regionId).describeListener(key);
+        if (!described) {
             log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
             return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: false };
         }
+        const live = fillUnreported(described, olds);
         this.liveCache.set(id, { live, at: Date.now() });
         for (const line of driftReport(id, news, recorded, live)) log(line);
         const actual = compareState(news, live);
@@ -121,10 +122,12 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
         const key = this.keyOf(id, olds);
         const client = this.client(key.regionId);
-        const live = this.takeCachedLive(id) ?? await client.describeListener(key);
-        if (!live) {
+        const cached = this.takeCachedLive(id);
+        const described = cached ?? await client.describeListener(key);
+        if (!described) {
             throw new Error(`TcpListener ${id}: the listener no longer exists (deleted outside Pulumi). Run \`pulumi up\` again to create it, or \`pulumi refresh\` to forget it.`);
         }
+        const live = fillUnreported(described, olds);
         const diff = compareState(news, live);
         if (diff.replaces.length > 0) {
             throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
@@ -279,7 +282,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     private partialFailure(id: string, inputs: Props, regionId: string, cause: unknown): Error {
         const reason = explain(`TcpListener ${id}`, cause, hintFor(cause)).message;
         const recorded: LiveListener = { values: {}, tags: { ...((inputs.tags as Record<string, string>) ?? {}) }, owner: inputs.owner as string | undefined, status: "stopped" };
-        const properties = { ...toOutputs(inputs, recorded, regionId), __provider: inputs.__provider };
+        // __provider is not added by the host on this path; without it the recorded listener could not be deleted.
+        const properties = { ...toOutputs(inputs, recorded, regionId), ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) };
         const error = new Error(`${reason} The listener exists and is recorded in the stack; run \`pulumi up\` again to finish it.`);
         return Object.assign(error, { id, properties, reasons: [reason] });
     }
