@@ -1,5 +1,6 @@
 // Admin API under /_emulator/: plain JSON over HTTP, no signature, loopback callers only.
 // Pure routing over an AdminTarget so it can be tested without sockets.
+import { ApiError } from "./errors";
 import { FaultSettingsError, type FaultState } from "./faults";
 import type { RequestLogEntry } from "./request-log";
 import type { ModelTimings } from "./types";
@@ -28,13 +29,17 @@ export interface AdminResponse {
 
 export class TimingsError extends Error {}
 
+const MAX_TIMING_MS = 3_600_000;
+
 /** Validates a Partial<ModelTimings> coming from JSON or CLI flags. */
 export function validateTimings(input: unknown): Partial<ModelTimings> {
     if (typeof input !== "object" || input === null || Array.isArray(input)) throw new TimingsError("timings must be a JSON object");
     const out: Partial<ModelTimings> = {};
     for (const [k, v] of Object.entries(input)) {
         if (k !== "transitionMs" && k !== "changeMs") throw new TimingsError(`unknown field timings.${k} (allowed: transitionMs, changeMs)`);
-        if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw new TimingsError(`${k} must be a non-negative number`);
+        if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > MAX_TIMING_MS) {
+            throw new TimingsError(`${k} must be a number of milliseconds between 0 and ${MAX_TIMING_MS}`);
+        }
         out[k] = v;
     }
     return out;
@@ -108,6 +113,7 @@ export function handleAdmin(target: AdminTarget, method: string, pathname: strin
         return handler(body);
     } catch (e) {
         if (e instanceof FaultSettingsError || e instanceof TimingsError) return error(400, "InvalidParameter", e.message);
+        if (e instanceof ApiError) return error(e.status, e.code, e.message);
         throw e;
     }
 }

@@ -1,6 +1,7 @@
 // Public entry of the local SLB API emulator: startEmulator() wires model, server, faults, log and persistence.
 import type { AddressInfo } from "node:net";
 import { type AdminTarget, validateTimings } from "./admin";
+import { createSlbModel } from "./model";
 import { FaultInjector, type FaultSettings, type FaultState } from "./faults";
 import { StatePersistence } from "./persistence";
 import { DEFAULT_LOG_LIMIT, RequestLog, type RequestLogEntry } from "./request-log";
@@ -67,18 +68,11 @@ function checkAccounts(accounts: EmulatorAccount[]): Map<string, EmulatorAccount
     return map;
 }
 
-function defaultModel(timings: ModelTimings, now: (() => number) | undefined): SlbModel {
-    // Required lazily so the wire layer (and its tests with a fake model) load without the model package.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createSlbModel } = require("./model") as { createSlbModel: (o: { timings?: Partial<ModelTimings>; now?: () => number }) => SlbModel };
-    return createSlbModel({ timings, now });
-}
-
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
     const host = options.host ?? "127.0.0.1";
     const accounts = checkAccounts(options.accounts ?? [{ accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET }]);
     let timings: ModelTimings = { ...DEFAULT_TIMINGS, ...validateTimings(options.timings ?? {}) };
-    const model = options.model ?? defaultModel(timings, options.now);
+    const model = options.model ?? createSlbModel({ timings, now: options.now });
     if (options.model) model.setTimings(timings);
     const faults = new FaultInjector(options.faults);
     const log = new RequestLog(options.requestLogLimit ?? DEFAULT_LOG_LIMIT);

@@ -258,9 +258,10 @@ function handleAdminHttp(ctx: ServerContext, req: IncomingMessage, res: ServerRe
                 reportUnexpected("admin " + pathname, e);
                 r = { status: 500, body: { Code: "InternalError", Message: String((e as Error)?.message ?? e) } };
             }
-            // Arrays (the request log) go out as-is; objects carry a RequestId like every API answer.
-            const b = r.body !== null && typeof r.body === "object" && !Array.isArray(r.body) ? { RequestId: id, ...r.body } : r.body;
-            send(res, r.status, b, id);
+            // Successful answers are exactly the data (so GET state / faults can be saved and PUT back);
+            // errors carry a RequestId like every API error.
+            const isObject = r.body !== null && typeof r.body === "object" && !Array.isArray(r.body);
+            send(res, r.status, r.status >= 400 && isObject ? { RequestId: id, ...(r.body as Record<string, unknown>) } : r.body, id);
         },
         () => send(res, 413, { RequestId: id, Code: "RequestEntityTooLarge", Message: "The admin request body is too large." }, id, true),
     );
