@@ -1,0 +1,69 @@
+// Runs a real Pulumi program in this process under pulumi.runtime.setMocks (reference §2a). Every resource
+// registration is handed to `onRegister` as it arrives; whatever it returns flows back into the program as the
+// resource's id and outputs, so dependent resources see them. setMocks is process-global: each run resets the
+// runtime (setMocks -> resetOptions), reloads config and re-requires the program module so it re-executes.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { unwrapSecrets } from "./encoding";
+
+/** A program: a function (its return value = stack outputs), or a module path whose export is such a function or
+ * whose top-level code registers resources (its exports = stack outputs), like the Node.js language host. */
+export type Program = (() => unknown) | string;
+
+export interface RunOptions {
+    project: string;
+    stack: string;
+    preview: boolean;
+    /** Plain config values (namespaced keys) and the names of the secret ones, as `pulumi.Config` sees them. */
+    config: Record<string, string>;
+    secretKeys: string[];
+    onRegister: (args: pulumi.runtime.MockResourceArgs) => Promise<pulumi.runtime.MockResourceResult>;
+}
+
+// Internal runtime helpers (not in the .d.ts): wait until all outstanding resource registrations are done.
+const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+let running = false;
+
+export async function runProgram(program: Program, opts: RunOptions): Promise<{ outputs: Record<string, unknown>; error?: Error }> {
+    if (running) throw new Error("harness: programs share the process-global Pulumi runtime; run one at a time");
+    running = true;
+    try {
+        await pulumi.runtime.setMocks({
+            newResource: (args) => opts.onRegister(args),
+            call: (args) => {
+                throw new Error(`harness: invoke ${args.token} is not supported`);
+            },
+        }, opts.project, opts.stack, opts.preview);
+        pulumi.runtime.setAllConfig(opts.config, opts.secretKeys);
+        let exported: unknown;
+        let error: Error | undefined;
+        try {
+            exported = await execute(program);
+        } catch (e) {
+            error = e instanceof Error ? e : new Error(String(e));
+        }
+        await settings.waitForRPCs();
+        let outputs: Record<string, unknown> = {};
+        if (!error && exported && typeof exported === "object") {
+            // Same serialization the stack resource applies to exports: unknowns become the sentinel string.
+            outputs = unwrapSecrets(await pulumi.runtime.serializeProperties("stack-outputs", exported as pulumi.Inputs)) as
+                Record<string, unknown>;
+        }
+        return { outputs, error };
+    } finally {
+        running = false;
+    }
+}
+
+async function execute(program: Program): Promise<unknown> {
+    if (typeof program === "function") return await program();
+    const file = require.resolve(path.resolve(program));
+    const dir = path.dirname(file) + path.sep;
+    for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+    }
+    const mod = require(file) as { default?: unknown } | (() => unknown);
+    const main = typeof mod === "function" ? mod : typeof mod.default === "function" ? mod.default as () => unknown : undefined;
+    return main ? await main() : mod;
+}
