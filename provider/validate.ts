@@ -148,7 +148,8 @@ export function validateInputs(raw: unknown): Failure[] {
     for (const name of Object.keys(inputs)) {
         if (FIELD_BY_INPUT.has(name) || ENGINE_KEYS.has(name)) continue;
         const hint = closestField(name);
-        failures.push({ property: name, reason: `${name} is not a property of TcpListener${hint ? `; did you mean ${hint}?` : ""}` });
+        const shown = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name.slice(0, 60));
+        failures.push({ property: name, reason: `${shown} is not a property of TcpListener${hint ? `; did you mean ${hint}?` : ""}` });
     }
     for (const field of FIELDS) {
         const value = inputs[field.input];
