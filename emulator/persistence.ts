@@ -36,7 +36,11 @@ export class StatePersistence {
             throw new Error(`state file ${this.path} is not valid JSON: ${(e as Error).message}`);
         }
         const file = parsed as Partial<StateFile> | null;
-        this.model.restore(file && file.format === FORMAT ? file.state : parsed);
+        try {
+            this.model.restore(file && file.format === FORMAT ? file.state : parsed);
+        } catch (e) {
+            throw new Error(`state file ${this.path} cannot be restored: ${(e as Error).message}`);
+        }
         return true;
     }
 
