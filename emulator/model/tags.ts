@@ -94,8 +94,9 @@ const untagResources: ActionHandler = (call) => {
     const all = call.p.bool("All") ?? false;
     const resources = resolveAll(call, type, ids);
     const drop = (t: TagRecord) => (keys.length ? keys.includes(t.key) : all);
+    // A mutating call even when nothing matches: it is refused while the LB is busy.
+    call.occupy(...resources.flatMap((r) => (r.lbId ? [r.lbId] : [])));
     const touched = resources.filter((r) => r.holder.tags.some(drop));
-    call.occupy(...touched.flatMap((r) => (r.lbId ? [r.lbId] : [])));
     for (const r of touched) r.holder.tags = r.holder.tags.filter((t) => !drop(t));
     if (touched.length) call.changed();
     return {};
