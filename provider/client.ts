@@ -7,16 +7,17 @@ import { RuntimeOptions } from "@alicloud/tea-util";
 import { Credentials, Endpoint } from "./config";
 import { SlbApiError } from "./errors";
 import { LiveListener, fromDescribe, tagList } from "./mapping";
-import { backoffMs, retryKind, sleep } from "./retry";
+import { pacerFor } from "./pacer";
+import { RetryKind, backoffMs, retryKind, sleep } from "./retry";
 
 const API_VERSION = "2014-05-15";
+/** A retry is not started when even a short wait would pass the deadline. */
+const BASE_DELAY_GUESS_MS = 100;
 
 export interface ClientOptions {
     readonly endpoint: Endpoint;
     readonly credentials: Credentials;
     readonly retryTimeoutMs: number;
-    /** Called before each retry (for counting and for the user-facing "waiting" line). */
-    readonly onRetry?: (action: string, code: string, attempt: number, delayMs: number) => void;
 }
 
 export interface ListenerKey {
@@ -62,7 +63,10 @@ export class SlbClient {
             action, version: API_VERSION, protocol: "HTTPS", pathname: "/", method: "POST",
             authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
         });
+        const pacer = pacerFor(this.options.credentials.accessKeyId);
         for (let attempt = 1; ; attempt++) {
+            const startedAt = await pacer.acquire();
+            let kind: RetryKind | undefined;
             try {
                 // A fresh request per attempt: the SDK signs each one with a new nonce and date.
                 const request = new OpenApiRequest({ query: { ...query } });
@@ -70,12 +74,12 @@ export class SlbClient {
                 return (response.body ?? {}) as Record<string, unknown>;
             } catch (raw) {
                 const e = raw as TeaError;
-                const kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
-                const delay = kind ? backoffMs(kind, attempt) : 0;
-                if (!kind || Date.now() + delay > deadline) throw toApiError(action, e, kind !== undefined);
-                this.options.onRetry?.(action, e.code ?? "network", attempt, delay);
-                await sleep(delay);
+                kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
+                if (!kind || Date.now() + BASE_DELAY_GUESS_MS > deadline) throw toApiError(action, e, kind !== undefined);
+            } finally {
+                pacer.done(startedAt, kind === "throttled");
             }
+            await sleep(Math.min(backoffMs(kind!, attempt), Math.max(0, deadline - Date.now())));
         }
     }
 

@@ -1,0 +1,89 @@
+// Keeps the provider process under the account's API rate limit without knowing it in advance.
+// The engine runs every resource of a stack through one provider process, all at once; without pacing,
+// a preview of 100 listeners fires 100 calls in the same instant and most of them are throttled.
+//
+// Two rules: at most MAX_IN_FLIGHT calls at a time (so a burst is discovered after a few calls, not a
+// hundred), and once the service has throttled us, a learned sliding-window limit: the number of calls
+// that succeeded in the last second before the throttle is taken as the limit, and new calls wait until
+// the last second holds fewer than that. The limit creeps up again while calls go through.
+
+const MAX_IN_FLIGHT = 8;
+const WINDOW_MS = 1000;
+/** Safety margin on the window: clocks and network delay differ between us and the service. */
+const WINDOW_SLACK_MS = 60;
+
+export class Pacer {
+    private inFlight = 0;
+    private readonly waiting: Array<() => void> = [];
+    /** Start times of calls that were not throttled, within the last window. */
+    private recent: number[] = [];
+    private limit = Number.POSITIVE_INFINITY;
+    private timer: NodeJS.Timeout | undefined;
+
+    constructor(private readonly now: () => number = Date.now) {}
+
+    /** Resolves when a call may start; the caller must call `done()` with the outcome when it ends. */
+    async acquire(): Promise<number> {
+        await new Promise<void>((resolve) => {
+            this.waiting.push(resolve);
+            this.pump();
+        });
+        return this.now();
+    }
+
+    /** Records the end of a call that started at `startedAt`. */
+    done(startedAt: number, throttled: boolean): void {
+        this.inFlight--;
+        const now = this.now();
+        this.trim(now);
+        if (throttled) {
+            // What got through in the last second is what the service allows.
+            this.limit = Math.max(1, this.recent.length);
+        } else {
+            this.recent.push(startedAt);
+            if (Number.isFinite(this.limit) && this.recent.length >= this.limit) this.limit += 0.25;
+        }
+        this.pump();
+    }
+
+    private trim(now: number): void {
+        const horizon = now - WINDOW_MS - WINDOW_SLACK_MS;
+        let drop = 0;
+        while (drop < this.recent.length && this.recent[drop] < horizon) drop++;
+        if (drop > 0) this.recent = this.recent.slice(drop);
+    }
+
+    private pump(): void {
+        while (this.waiting.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
+            const now = this.now();
+            this.trim(now);
+            if (this.recent.length + this.inFlight >= this.limit) {
+                // Nothing in the window yet: a call in flight will pump when it ends.
+                if (this.recent.length === 0) return;
+                // Wait until the oldest call leaves the window.
+                const wait = Math.max(5, this.recent[0] + WINDOW_MS + WINDOW_SLACK_MS - now);
+                if (!this.timer) {
+                    this.timer = setTimeout(() => {
+                        this.timer = undefined;
+                        this.pump();
+                    }, wait);
+                }
+                return;
+            }
+            this.inFlight++;
+            this.waiting.shift()!();
+        }
+    }
+}
+
+const pacers = new Map<string, Pacer>();
+
+/** One pacer per account (rate limits are per account), shared by every client in the process. */
+export function pacerFor(accessKeyId: string): Pacer {
+    let pacer = pacers.get(accessKeyId);
+    if (!pacer) {
+        pacer = new Pacer();
+        pacers.set(accessKeyId, pacer);
+    }
+    return pacer;
+}
