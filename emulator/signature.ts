@@ -235,11 +235,11 @@ function authenticateV3(req: SignedRequest, ctx: AuthContext): Authenticated {
     checkTimestamp(header(req.headers, "x-acs-date"), ctx.now);
 
     const algorithm = auth.algorithm as "ACS3-HMAC-SHA256" | "ACS3-HMAC-SM3";
-    const payloadHash = (header(req.headers, "x-acs-content-sha256") ?? "").toLowerCase();
+    const payloadHash = header(req.headers, "x-acs-content-sha256") ?? "";
     const bodyHash = algorithm === "ACS3-HMAC-SHA256" && req.body.length === 0
         ? EMPTY_SHA256
         : createHash(algorithm === "ACS3-HMAC-SM3" ? "sm3" : "sha256").update(req.body).digest("hex");
-    if (payloadHash !== bodyHash) throw WireErrors.signatureDoesNotMatch();
+    if (payloadHash.toLowerCase() !== bodyHash) throw WireErrors.signatureDoesNotMatch();
     const expected = v3Signature(algorithm, account.accessKeySecret, req, auth.signedHeaders, payloadHash);
     if (!safeEqual(expected, auth.signature.toLowerCase())) throw WireErrors.signatureDoesNotMatch();
 
