@@ -94,31 +94,16 @@ export function unwrapSecrets(v: unknown): unknown {
     return v;
 }
 
-/** True if the value is the sentinel or contains it. */
-export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (isObject(v)) return Object.values(v).some(containsUnknown);
-    return false;
-}
-
-/** Structural equality of JSON values (key order ignored). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-    if (a === b) return true;
-    if (Array.isArray(a) || Array.isArray(b)) {
-        return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((e, i) => jsonEqual(e, b[i]));
-    }
-    if (isObject(a) && isObject(b)) {
-        const ka = Object.keys(a);
-        return ka.length === Object.keys(b).length && ka.every((k) => k in b && jsonEqual(a[k], b[k]));
-    }
-    return false;
+/** JSON text with object keys sorted, for order-insensitive comparison. */
+function canonical(v: unknown): string {
+    return JSON.stringify(v, (_k, x: unknown) =>
+        isObject(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : 1))) : x) ?? "undefined";
 }
 
 /** Top-level keys whose values differ between two property maps (the engine's input diff for DIFF_UNKNOWN). */
 export function changedKeys(olds: PropertyMap, news: PropertyMap): string[] {
     const keys = new Set([...Object.keys(olds), ...Object.keys(news)]);
-    return [...keys].filter((k) => !jsonEqual(olds[k], news[k])).sort();
+    return [...keys].filter((k) => canonical(olds[k]) !== canonical(news[k])).sort();
 }
 
 /** Obscures secret values for the state file: `{[SIG_KEY]: SECRET_SIG, ciphertext}` (base64 - NOT encryption). */

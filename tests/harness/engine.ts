@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { createRequire } from "module";
 import type * as pulumi from "@pulumi/pulumi";
 import { ConfigValue, PropertyMap, changedKeys, isSecretConfig, toProgram, toWire, wrapSecret } from "./encoding";
 import { CheckFailure, PartialFailure, ProviderHost, RpcRecord } from "./host";
@@ -75,6 +76,7 @@ export interface OperationOptions {
 }
 
 const DYNAMIC_TYPE = /^pulumi-nodejs:dynamic/;
+const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 
 class StepError extends Error {}
 
@@ -105,22 +107,22 @@ interface Slot {
     replaced?: ResourceState;
 }
 
-/** Per-operation bookkeeping; `snapshot()` is what gets written to the state file after every change. */
+/** Per-operation bookkeeping. The state file is rewritten after every change, like the engine's checkpoints. */
 class Op {
     readonly steps: Array<Step & { order: number }> = [];
     readonly failures: Failure[] = [];
     readonly errors: OperationError[] = [];
+    /** One slot per dynamic registration, in arrival order; old resources not (yet) registered stay in `remaining`. */
     readonly slots: Slot[] = [];
-    readonly live = new Map<string, ResourceState>();
+    readonly registered = new Set<string>();
     remaining: ResourceState[];
     aborted = false;
     constructor(readonly engine: Engine, readonly host: ProviderHost, readonly state: StateFile) {
         this.remaining = [...state.resources];
-        for (const r of state.resources) if (!r.pendingDelete) this.live.set(r.urn, r);
     }
     save(): void {
         const resources = this.slots.flatMap((s) => [s.replaced, s.current].filter((r): r is ResourceState => !!r));
-        this.engine.writeState({ ...this.state, resources: [...resources, ...this.remaining] });
+        writeStateFile(this.engine.statePath, { ...this.state, resources: [...resources, ...this.remaining] });
     }
     step(order: number, s: Step): void {
         this.steps.push({ ...s, order });
@@ -128,6 +130,18 @@ class Op {
     fail(urn: string | undefined, e: unknown): void {
         this.aborted = true;
         if (!(e instanceof StepError)) this.errors.push({ urn, message: e instanceof Error ? e.message : String(e) });
+    }
+    /** Deletes in the given order, saving after each; stops at the first error. */
+    async deleteEach(records: ResourceState[], deleted: (r: ResourceState, i: number) => void): Promise<void> {
+        for (const [i, r] of records.entries()) {
+            try {
+                await this.host.delete(r.urn, r.id, r.outputs, r.inputs);
+            } catch (e) {
+                return this.fail(r.urn, e);
+            }
+            deleted(r, i);
+            this.save();
+        }
     }
     result(outputs: Record<string, unknown>): OperationResult {
         const steps = [...this.steps].sort((a, b) => a.order - b.order).map(({ order: _o, ...s }) => s);
@@ -146,58 +160,68 @@ export class Engine {
     readonly stack: string;
     readonly statePath: string;
 
+    /** Project config defaults from Pulumi.yaml (namespaced) overlaid with `opts.config`. */
+    private readonly stackConfig: Record<string, ConfigValue>;
+    private readonly main?: string;
+
     constructor(private readonly opts: EngineOptions = {}) {
         this.projectDir = path.resolve(opts.projectDir ?? findRepoRoot());
-        const yaml = path.join(this.projectDir, "Pulumi.yaml");
-        const name = fs.existsSync(yaml) ? /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(yaml, "utf8"))?.[1] : undefined;
-        this.project = opts.project ?? name ?? "project";
+        const file = path.join(this.projectDir, "Pulumi.yaml");
+        const yaml = pulumiRequire("js-yaml") as { load(text: string): unknown };
+        const pf = (fs.existsSync(file) ? yaml.load(fs.readFileSync(file, "utf8")) : {}) as
+            { name?: string; main?: string; config?: Record<string, unknown> };
+        this.project = opts.project ?? pf.name ?? "project";
         this.stack = opts.stack ?? "dev";
+        this.main = pf.main;
         this.statePath = opts.statePath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "harness-")), "state.json");
+        const defaults: Record<string, ConfigValue> = {};
+        for (const [k, v] of Object.entries(pf.config ?? {})) {
+            const value = v !== null && typeof v === "object" ? (v as { default?: unknown; value?: unknown }).default ??
+                (v as { value?: unknown }).value : v;
+            if (value !== undefined) defaults[k.includes(":") ? k : `${this.project}:${k}`] = typeof value === "string" ? value : JSON.stringify(value);
+        }
+        this.stackConfig = { ...defaults, ...opts.config };
     }
 
     /** The state as the engine holds it in memory (secrets revealed). */
     readState(): StateFile {
         return readStateFile(this.statePath, this.project, this.stack);
     }
-    writeState(state: StateFile): void {
-        writeStateFile(this.statePath, state);
-    }
 
     urn(type: string, name: string): string {
         return `urn:pulumi:${this.stack}::${this.project}::${type}::${name}`;
     }
 
-    /** Check and Diff only: never Create/Update/Delete. Returns the planned steps. */
-    preview(program: Program, o: OperationOptions = {}): Promise<OperationResult> {
-        return this.deploy(program, true, o);
+    /** Check and Diff only: never Create/Update/Delete. Returns the planned steps. Default program: the project's. */
+    preview(program?: Program, o: OperationOptions = {}): Promise<OperationResult> {
+        return this.deploy(program ?? path.resolve(this.projectDir, this.main ?? "."), true, o);
     }
+
     /** Check -> Diff -> create / update / replace / same per registration, then deletes. */
-    up(program: Program, o: OperationOptions = {}): Promise<OperationResult> {
-        return this.deploy(program, false, o);
+    up(program?: Program, o: OperationOptions = {}): Promise<OperationResult> {
+        return this.deploy(program ?? path.resolve(this.projectDir, this.main ?? "."), false, o);
     }
 
     /** Read every resource in state; an empty id drops it; returned inputs replace stored inputs. */
     refresh(o: OperationOptions = {}): Promise<OperationResult> {
         return this.withHost(o, async (op) => {
             const limit = limiter(this.opts.parallel ?? Infinity);
-            const refreshed: Array<ResourceState | undefined> = [];
+            const refreshed = [...op.state.resources] as Array<ResourceState | undefined>;
             await Promise.all(op.state.resources.map((r, i) => limit(async () => {
                 try {
                     const res = await op.host.read(r.urn, r.id, r.outputs, r.inputs);
                     if (!res.id) {
-                        op.step(i, { urn: r.urn, name: r.name, op: "refresh-delete", id: r.id });
-                        return;
+                        refreshed[i] = undefined;
+                        return op.step(i, { urn: r.urn, name: r.name, op: "refresh-delete", id: r.id });
                     }
-                    const next = { ...r, id: res.id, outputs: res.properties, inputs: res.inputs ?? r.inputs };
+                    const next = refreshed[i] = { ...r, id: res.id, outputs: res.properties, inputs: res.inputs ?? r.inputs };
                     const changed = [...changedKeys(r.outputs, next.outputs), ...changedKeys(r.inputs, next.inputs).map((k) => `inputs.${k}`)];
-                    refreshed[i] = next;
                     op.step(i, { urn: r.urn, name: r.name, op: "read", id: res.id, detail: changed.length ? `changed: ${changed.join(", ")}` : undefined });
                 } catch (e) {
-                    refreshed[i] = r;
                     op.fail(r.urn, e);
                 }
             })));
-            this.writeState({ ...op.state, resources: refreshed.filter((r): r is ResourceState => !!r) });
+            writeStateFile(this.statePath, { ...op.state, resources: refreshed.filter((r): r is ResourceState => !!r) });
             const result = op.result({});
             return { ...result, changes: result.steps.some((s) => s.op === "refresh-delete" || s.detail !== undefined) };
         });
@@ -206,25 +230,21 @@ export class Engine {
     /** Delete every resource in reverse order; stops at the first error (state written so far is kept). */
     destroy(o: OperationOptions = {}): Promise<OperationResult> {
         return this.withHost(o, async (op) => {
-            const order = [...op.state.resources].reverse();
-            for (const [i, r] of order.entries()) {
-                try {
-                    await op.host.delete(r.urn, r.id, r.outputs, r.inputs);
-                } catch (e) {
-                    op.fail(r.urn, e);
-                    break;
-                }
+            await op.deleteEach([...op.remaining].reverse(), (r, i) => {
                 op.remaining = op.remaining.filter((x) => x !== r);
-                op.save();
                 op.step(i, { urn: r.urn, name: r.name, op: "delete", id: r.id });
-            }
+            });
             return op.result({});
         });
     }
 
+    /** Stack config as the program sees it (plain) or as Configure receives it (secure values wrapped). */
+    private config(wrapSecrets: boolean): PropertyMap {
+        return Object.fromEntries(Object.entries(this.stackConfig)
+            .map(([k, v]) => [k, isSecretConfig(v) ? (wrapSecrets ? wrapSecret(v.secret) : v.secret) : v]));
+    }
+
     private async withHost(o: OperationOptions, body: (op: Op) => Promise<OperationResult>): Promise<OperationResult> {
-        const config = this.opts.config ?? {};
-        const plain = Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isSecretConfig(v) ? v.secret : v]));
         const host = await ProviderHost.start({
             cwd: this.projectDir,
             rpcTimeoutMs: this.opts.rpcTimeoutMs,
@@ -232,15 +252,15 @@ export class Engine {
                 PULUMI_NODEJS_PROJECT: this.project,
                 PULUMI_NODEJS_STACK: this.stack,
                 PULUMI_PROJECT: this.project,
-                PULUMI_CONFIG: JSON.stringify(plain),
+                PULUMI_CONFIG: JSON.stringify(this.config(false)),
                 ...this.opts.env,
                 ...o.env,
             },
         });
         try {
             await host.getPluginInfo();
-            // The default pulumi-nodejs provider gets the whole stack config, secure values wrapped as secrets.
-            await host.configure(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isSecretConfig(v) ? wrapSecret(v.secret) : v])));
+            // The default pulumi-nodejs provider gets the whole stack config, namespaced keys, secrets wrapped.
+            await host.configure(this.config(true));
             return await body(new Op(this, host, this.readState()));
         } finally {
             await host.stop();
@@ -250,50 +270,45 @@ export class Engine {
     private deploy(program: Program, preview: boolean, o: OperationOptions): Promise<OperationResult> {
         return this.withHost(o, async (op) => {
             const limit = limiter(this.opts.parallel ?? Infinity);
-            const config = this.opts.config ?? {};
             const { outputs, error } = await runProgram(program, {
                 project: this.project, stack: this.stack, preview,
-                config: Object.fromEntries(Object.entries(config).map(([k, v]) => [k, isSecretConfig(v) ? v.secret : v])),
-                secretKeys: Object.keys(config).filter((k) => isSecretConfig(config[k])),
+                config: this.config(false) as Record<string, string>,
+                secretKeys: Object.entries(this.stackConfig).filter(([, v]) => isSecretConfig(v)).map(([k]) => k),
                 onRegister: async (args) => {
                     if (!DYNAMIC_TYPE.test(args.type)) return this.mock({ ...args, preview });
-                    const index = op.slots.length;
-                    op.slots.push({});
+                    const index = op.slots.push({}) - 1;
                     const urn = this.urn(args.type, args.name);
-                    if (op.aborted) return { id: undefined, state: args.inputs as Record<string, unknown> };
+                    // After a failure the engine stops issuing steps; later registrations just get their inputs back.
+                    const skip = { id: undefined, state: args.inputs as Record<string, unknown> };
+                    if (op.aborted) return skip;
                     try {
+                        if (args.id) throw new Error(`${urn}: reading or importing dynamic resources (get, id, import) is not supported`);
+                        if (op.registered.has(urn)) throw new Error(`duplicate resource URN ${urn}`);
+                        op.registered.add(urn);
                         return await limit(() => this.register(op, index, urn, args, preview));
                     } catch (e) {
                         op.fail(urn, e);
                         if (!preview) op.save();
-                        return { id: undefined, state: args.inputs as Record<string, unknown> };
+                        return skip;
                     }
                 },
             });
             if (error) op.fail(undefined, error);
+            // Deletes run after the program: replaced (create-before-delete) and unregistered resources, reverse order.
+            const deletions = [...op.slots.flatMap((s) => (s.replaced ? [s.replaced] : [])), ...op.remaining].reverse();
             const order = op.slots.length;
-            const deletions = [
-                ...op.slots.filter((s) => s.replaced).map((s) => s.replaced as ResourceState),
-                ...op.remaining,
-            ].reverse();
-            if (preview) {
-                deletions.forEach((r, i) => op.step(order + i, { urn: r.urn, name: r.name, op: "delete", id: r.id }));
-            } else if (!op.aborted) {
-                for (const [i, r] of deletions.entries()) {
-                    try {
-                        await op.host.delete(r.urn, r.id, r.outputs, r.inputs);
-                    } catch (e) {
-                        op.fail(r.urn, e);
-                        break;
-                    }
+            const stepFor = (r: ResourceState, i: number) =>
+                op.step(order + i, { urn: r.urn, name: r.name, op: "delete", id: r.id, detail: r.pendingDelete ? "pending delete" : undefined });
+            if (preview) deletions.forEach(stepFor);
+            else if (!op.aborted) {
+                await op.deleteEach(deletions, (r, i) => {
                     const slot = op.slots.find((s) => s.replaced === r);
-                    if (slot) slot.replaced = undefined;
+                    if (slot) slot.replaced = undefined; // part of its "replace" step
                     else {
                         op.remaining = op.remaining.filter((x) => x !== r);
-                        op.step(order + i, { urn: r.urn, name: r.name, op: "delete", id: r.id, detail: r.pendingDelete ? "pending delete" : undefined });
+                        stepFor(r, i);
                     }
-                    op.save();
-                }
+                });
             }
             return op.result(outputs);
         });
@@ -305,102 +320,82 @@ export class Engine {
         return { id: args.name, state: args.inputs as Record<string, unknown> };
     }
 
-    /** One registration of a dynamic resource: the engine's step generator + step executor. */
+    /** One registration of a dynamic resource: the engine's step generator + step executor (step_generator.go). */
     private async register(op: Op, index: number, urn: string, args: pulumi.runtime.MockResourceArgs, preview: boolean):
         Promise<pulumi.runtime.MockResourceResult> {
-        if (args.id) throw new Error(`${urn}: read/import of dynamic resources (Resource.get, opts.id/import) is not supported`);
-        const old = op.live.get(urn);
-        op.live.delete(urn);
-        if (op.slots.some((s) => s.current?.urn === urn)) throw new Error(`duplicate resource URN ${urn}`);
         const slot = op.slots[index];
+        const old = op.remaining.find((r) => r.urn === urn && !r.pendingDelete);
         if (old) {
-            slot.current = old;
+            slot.current = old; // until a step replaces it, the old state stays where this resource now sits
             op.remaining = op.remaining.filter((r) => r !== old);
         }
         const { props: news, secretKeys } = toWire(args.inputs as Record<string, unknown>);
         const base = { urn, type: args.type, name: args.name, secretKeys: secretKeys.length ? secretKeys : undefined };
         const at = (s: Omit<Step, "urn" | "name">) => op.step(index, { urn, name: args.name, ...s });
-
+        const out = (id: string | undefined, outputs: PropertyMap) => ({ id, state: toProgram(outputs, secretKeys) });
         const check = async (olds: PropertyMap): Promise<PropertyMap> => {
             const checked = await op.host.check(urn, olds, news);
-            if (checked.failures.length) {
-                op.failures.push(...checked.failures.map((f) => ({ urn, name: args.name, ...f })));
-                throw new StepError(`${urn}: check failed`);
-            }
-            return checked.inputs;
+            if (!checked.failures.length) return checked.inputs;
+            op.failures.push(...checked.failures.map((f) => ({ urn, name: args.name, ...f })));
+            throw new StepError(`${urn}: check failed`);
         };
-        let inputs = await check(old?.inputs ?? {});
-        const out = (id: string | undefined, outputs: PropertyMap) => ({ id, state: toProgram(outputs, secretKeys) });
-
-        // Create; a partial failure still records the resource (id, properties, init errors) before rethrowing.
-        const create = async (onFailure: (partial: boolean) => void = () => undefined): Promise<ResourceState> => {
+        // Runs a create/update; a partial failure (ErrorResourceInitFailed) is recorded with its id, properties and
+        // init errors before the error fails the operation.
+        const apply = async (id: string | undefined, call: () => Promise<{ id: string; outputs: PropertyMap }>,
+            onFailure: (partial: boolean) => void = () => undefined) => {
             try {
-                const res = await op.host.create(urn, inputs);
-                slot.current = { ...base, id: res.id, inputs, outputs: res.properties };
+                const res = await call();
+                slot.current = { ...base, id: res.id, inputs, outputs: res.outputs };
                 op.save();
-                return slot.current;
+                return out(res.id, res.outputs);
             } catch (e) {
-                if (e instanceof PartialFailure) {
-                    slot.current = { ...base, id: e.id, inputs, outputs: e.properties, initErrors: e.reasons };
-                }
-                onFailure(e instanceof PartialFailure);
+                const partial = e instanceof PartialFailure;
+                if (partial) slot.current = { ...base, id: id ?? e.id, inputs, outputs: e.properties, initErrors: e.reasons };
+                onFailure(partial);
                 op.save();
                 throw e;
             }
         };
+        const create = (onFailure?: (partial: boolean) => void) => apply(undefined, async () => {
+            const res = await op.host.create(urn, inputs);
+            return { id: res.id, outputs: res.properties };
+        }, onFailure);
 
+        let inputs = await check(old?.inputs ?? {});
         if (!old) {
             at({ op: "create" });
-            if (preview) return out(undefined, inputs);
-            const created = await create();
-            return out(created.id, created.outputs);
+            return preview ? out(undefined, inputs) : await create();
         }
 
         const diff = await op.host.diff(urn, old.id, old.outputs, inputs, old.inputs);
         const keys = changedKeys(old.inputs, inputs);
-        // DIFF_UNKNOWN: the engine diffs old vs new inputs itself (step_generator diffResource).
+        // DIFF_UNKNOWN: the engine diffs old vs new inputs itself (diffResource).
         const changes = diff.changes === "unknown" ? keys.length > 0 : diff.changes === "some";
-        const initErrors = !!old.initErrors?.length; // pending init errors force an update
-        const detail = [keys.length ? `changed: ${keys.join(", ")}` : "", initErrors ? "init errors" : ""].filter(Boolean).join("; ") || undefined;
-
+        const initErrors = !!old.initErrors?.length; // pending init errors force an (empty) update
         if (changes && diff.replaces.length) {
             const dbr = diff.deleteBeforeReplace;
             at({ op: "replace", id: old.id, replaces: diff.replaces, deleteBeforeReplace: dbr,
                 detail: `${dbr ? "delete-before-replace" : "create-before-delete"}; replaces: ${diff.replaces.join(", ")}` });
-            // A replacement is a fresh resource: the engine re-runs Check with no olds to recompute defaults.
-            inputs = await check({});
+            inputs = await check({}); // a replacement is new: the engine re-checks without olds to recompute defaults
             if (preview) return out(undefined, inputs);
-            let created: ResourceState;
             if (dbr) {
                 await op.host.delete(urn, old.id, old.outputs, old.inputs);
                 slot.current = undefined;
                 op.save();
-                created = await create();
-            } else {
-                // Create the replacement first; the old resource is deleted after the program completes.
-                const pending = { ...old, pendingDelete: true };
-                created = await create((partial) => (partial ? (slot.replaced = pending) : (slot.current = old)));
-                slot.replaced = pending;
-                op.save();
+                return await create();
             }
-            return out(created.id, created.outputs);
+            // Create first; the old resource is deleted after the program completes.
+            const pending = { ...old, pendingDelete: true };
+            const res = await create((partial) => (partial ? (slot.replaced = pending) : (slot.current = old)));
+            slot.replaced = pending;
+            op.save();
+            return res;
         }
         if (changes || initErrors) {
-            at({ op: "update", id: old.id, detail });
-            // Preview: providers without preview support hand back the new inputs (provider_plugin.go Update).
+            at({ op: "update", id: old.id, detail: [keys.length ? `changed: ${keys.join(", ")}` : "", initErrors ? "init errors" : ""].filter(Boolean).join("; ") || undefined });
+            // Preview: a provider without preview support hands back the new inputs (provider_plugin.go Update).
             if (preview) return out(old.id, inputs);
-            try {
-                const outputs = await op.host.update(urn, old.id, old.outputs, inputs, old.inputs);
-                slot.current = { ...base, id: old.id, inputs, outputs };
-            } catch (e) {
-                if (e instanceof PartialFailure) {
-                    slot.current = { ...base, id: old.id, inputs, outputs: e.properties, initErrors: e.reasons };
-                    op.save();
-                }
-                throw e;
-            }
-            op.save();
-            return out(old.id, slot.current.outputs);
+            return await apply(old.id, async () => ({ id: old.id, outputs: await op.host.update(urn, old.id, old.outputs, inputs, old.inputs) }));
         }
         // Same: keep the old outputs, including the old __provider (step.go SameStep).
         at({ op: "same", id: old.id });

@@ -47,7 +47,7 @@ describe("engine harness (toy dynamic provider)", function () {
         expect(r.ok, JSON.stringify(r.errors)).to.equal(true);
         expect(ops(r)).to.deep.equal(["create a"]);
         const [res] = engine.readState().resources;
-        expect(res.urn).to.equal(`urn:pulumi:dev::project::pulumi-nodejs:dynamic/toy:Thing::a`);
+        expect(res.urn).to.equal(`urn:pulumi:dev::${engine.project}::pulumi-nodejs:dynamic/toy:Thing::a`);
         expect(res.id).to.match(/^a-[0-9a-f]{6}$/);
         expect(r.outputs.a).to.equal(res.id);
         expect(res.outputs).to.include({ name: "a", size: 1, ready: true });
@@ -271,6 +271,19 @@ describe("engine harness (toy dynamic provider)", function () {
         const r = await bigger.up(file);
         expect(ops(r)).to.deep.equal(["update m"]);
         expect(r.outputs).to.deep.equal({ thingId: engine.readState().resources[0].id, thingSize: 5 });
+    });
+
+    it("runs a project directory: Pulumi.yaml name, main (TypeScript) and config defaults, provider cwd there", async () => {
+        const projectDir = path.join(new Engine().projectDir, "tests/fixtures/toy-provider/project");
+        engine = new Engine({ projectDir, config: { "toy:dir": dir } });
+        expect(engine.project).to.equal("toy-project");
+        const r = await engine.up();
+        expect(r.ok, JSON.stringify(r.errors)).to.equal(true);
+        expect(r.outputs).to.deep.equal({ size: 4 });
+        const [res] = engine.readState().resources;
+        expect(res.urn).to.equal("urn:pulumi:dev::toy-project::pulumi-nodejs:dynamic/toy:Thing::p");
+        expect(res.inputs).to.include({ size: 4, color: "green" });
+        expect(JSON.stringify(r.rpcs[0].props)).to.contain('"toy-project:size":"4"');
     });
 
     it("sequential mode (parallel: 1) produces the same steps", async () => {

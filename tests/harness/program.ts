@@ -2,12 +2,14 @@
 // registration is handed to `onRegister` as it arrives; whatever it returns flows back into the program as the
 // resource's id and outputs, so dependent resources see them. setMocks is process-global: each run resets the
 // runtime (setMocks -> resetOptions), reloads config and re-requires the program module so it re-executes.
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { unwrapSecrets } from "./encoding";
 
-/** A program: a function (its return value = stack outputs), or a module path whose export is such a function or
- * whose top-level code registers resources (its exports = stack outputs), like the Node.js language host. */
+/** A program: a function (its return value = stack outputs), or a module path (.js or .ts, or a directory with an
+ * index) whose export is such a function or whose top-level code registers resources (its exports = stack outputs),
+ * like the Node.js language host. */
 export type Program = (() => unknown) | string;
 
 export interface RunOptions {
@@ -56,12 +58,27 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<{ 
     }
 }
 
+/** Lets module-path programs be TypeScript (what `runtime.options.typescript` does with ts-node): transpile only. */
+function enableTypeScript(): void {
+    if (require.extensions[".ts"]) return;
+    const ts = require("typescript") as typeof import("typescript");
+    const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, inlineSourceMap: true };
+    require.extensions[".ts"] = (module, filename) => {
+        const { outputText } = ts.transpileModule(fs.readFileSync(filename, "utf8"), { fileName: filename, compilerOptions });
+        (module as unknown as { _compile(code: string, file: string): void })._compile(outputText, filename);
+    };
+}
+
 async function execute(program: Program): Promise<unknown> {
     if (typeof program === "function") return await program();
+    enableTypeScript();
     const file = require.resolve(path.resolve(program));
+    // Re-execute the program and its local modules (not node_modules, not this harness) on every run.
     const dir = path.dirname(file) + path.sep;
     for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(dir) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+        if (key.startsWith(dir) && !key.startsWith(__dirname + path.sep) && !key.includes(`${path.sep}node_modules${path.sep}`)) {
+            delete require.cache[key];
+        }
     }
     const mod = require(file) as { default?: unknown } | (() => unknown);
     const main = typeof mod === "function" ? mod : typeof mod.default === "function" ? mod.default as () => unknown : undefined;
