@@ -85,7 +85,9 @@ export class Params {
         const found: [number, string][] = [];
         for (const name of this.names()) {
             if (!name.startsWith(prefix + ".")) continue;
-            const n = indexOf(name, name.slice(prefix.length + 1));
+            const rest = name.slice(prefix.length + 1);
+            const n = indexOf(name, rest);
+            if (rest !== String(n)) throw Errors.invalidParameter(name, `Expected ${prefix}.N.`);
             if (n > maxN) throw tooMany();
             const v = this.get(name);
             if (v === undefined || v === "") throw Errors.invalidParameter(name, "The value must not be empty.");
