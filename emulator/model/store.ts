@@ -181,6 +181,13 @@ export class Store {
 }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+const isTags = (v: unknown) => Array.isArray(v) && v.every((t) => isObj(t) && typeof t.key === "string" && typeof t.value === "string");
+const isStrings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === "string"));
+/** Listener fields the views read without further checks. */
+const LISTENER_NUMBERS = ["bandwidth", "persistenceTimeout", "establishedTimeout", "healthCheckConnectTimeout", "healthCheckInterval",
+    "healthyThreshold", "unhealthyThreshold"];
+const LISTENER_STRINGS = ["scheduler", "healthCheck", "healthCheckType", "healthCheckDomain", "healthCheckURI", "healthCheckHttpCode",
+    "aclStatus", "connectionDrain", "description", "synProxy"];
 
 /** Structural check of a snapshot, so a bad restore fails loudly instead of breaking later calls. */
 function validateSnapshot(s: unknown): StoreState {
@@ -192,21 +199,26 @@ function validateSnapshot(s: unknown): StoreState {
             const where = `${accountId}/${regionId}`;
             if (!isObj(region) || !isObj(region.loadBalancers) || !isObj(region.acls)) throw fail(`${where} needs loadBalancers and acls`);
             for (const [id, lb] of Object.entries(region.loadBalancers)) {
-                if (!isObj(lb) || lb.id !== id || !Array.isArray(lb.tags) || !isObj(lb.listeners) || !isObj(lb.vServerGroups)
+                if (!isObj(lb) || lb.id !== id || !isTags(lb.tags) || !isObj(lb.listeners) || !isObj(lb.vServerGroups)
                     || !isObj(lb.masterSlaveGroups)) throw fail(`load balancer ${where}/${id} is malformed`);
                 for (const [key, l] of Object.entries(lb.listeners)) {
                     if (!isObj(l) || typeof l.port !== "number" || !PROTOCOLS.includes(l.protocol as Protocol)
-                        || key !== listenerKey(l.port, l.protocol as Protocol) || !Array.isArray(l.tags)
-                        || (l.status !== "stopped" && l.status !== "running")) throw fail(`listener ${id}/${key} is malformed`);
+                        || key !== listenerKey(l.port, l.protocol as Protocol) || !isTags(l.tags) || !isStrings(l.aclIds)
+                        || (l.status !== "stopped" && l.status !== "running") || typeof l.proxyProtocolV2Enabled !== "boolean"
+                        || LISTENER_NUMBERS.some((k) => typeof l[k] !== "number") || LISTENER_STRINGS.some((k) => typeof l[k] !== "string")
+                        || (l.transition !== undefined && (!isObj(l.transition) || typeof l.transition.until !== "number"
+                            || !["starting", "stopping", "configuring"].includes(l.transition.status as string)))) {
+                        throw fail(`listener ${id}/${key} is malformed`);
+                    }
                 }
                 for (const groups of [lb.vServerGroups, lb.masterSlaveGroups]) {
                     for (const [gid, g] of Object.entries(groups)) {
-                        if (!isObj(g) || g.id !== gid || !Array.isArray(g.servers) || !Array.isArray(g.tags)) throw fail(`group ${gid} is malformed`);
+                        if (!isObj(g) || g.id !== gid || !Array.isArray(g.servers) || !isTags(g.tags)) throw fail(`group ${gid} is malformed`);
                     }
                 }
             }
             for (const [id, acl] of Object.entries(region.acls)) {
-                if (!isObj(acl) || acl.id !== id || !Array.isArray(acl.entries) || !Array.isArray(acl.tags)) throw fail(`acl ${id} is malformed`);
+                if (!isObj(acl) || acl.id !== id || !Array.isArray(acl.entries) || !isTags(acl.tags)) throw fail(`acl ${id} is malformed`);
             }
         }
     }

@@ -233,6 +233,20 @@ describe("model: snapshot, restore, reset, timings, onChange", () => {
             expect(() => h.model.restore(bad)).to.throw(ApiError);
         }
         await h.call("DescribeLoadBalancerAttribute", { LoadBalancerId: id });
+        // Listener records are checked too, so a hand-edited state file cannot cause 500s later.
+        await h.tcp(id, 80);
+        const good = JSON.stringify(h.model.snapshot());
+        const edits: ((l: Record<string, unknown>) => void)[] = [
+            (l) => (l.tags = [null]), (l) => (l.bandwidth = "-1"), (l) => (l.status = "starting"), (l) => (l.aclIds = [1]),
+            (l) => (l.transition = { status: "running", until: 1 }), (l) => (l.description = null),
+        ];
+        for (const edit of edits) {
+            const snap = JSON.parse(good);
+            edit(snap.accounts[ACCOUNT][REGION].loadBalancers[id].listeners["80/tcp"]);
+            expect(() => h.model.restore(snap)).to.throw(ApiError, "malformed");
+        }
+        h.model.restore(JSON.parse(good));
+        await h.describe(id, 80);
     });
 
     it("reset() clears all state", async () => {
