@@ -18,7 +18,19 @@ export interface ClientOptions {
     readonly endpoint: Endpoint;
     readonly credentials: Credentials;
     readonly retryTimeoutMs: number;
+    /** Tells the user, once per call, that a call has been retried for a while and why. */
+    readonly say?: (line: string) => void;
 }
+
+/** Retrying longer than this is worth one line to the user. */
+const SAY_RETRYING_AFTER_MS = 5000;
+
+const RETRY_REASON: Record<RetryKind, string> = {
+    busy: "the load balancer is busy",
+    throttled: "the API is throttling this account",
+    server: "the service answered with a server error",
+    network: "the SLB endpoint cannot be reached",
+};
 
 export interface ListenerKey {
     readonly regionId: string;
@@ -57,7 +69,9 @@ export class SlbClient {
 
     /** One API call; retried while the failure is transient and the deadline allows. */
     async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-        const deadline = Date.now() + this.options.retryTimeoutMs;
+        const started = Date.now();
+        const deadline = started + this.options.retryTimeoutMs;
+        let said = false;
         const query = OpenApiUtil.query(params);
         const spec = new Params({
             action, version: API_VERSION, protocol: "HTTPS", pathname: "/", method: "POST",
@@ -67,6 +81,7 @@ export class SlbClient {
         for (let attempt = 1; ; attempt++) {
             const startedAt = await pacer.acquire();
             let kind: RetryKind | undefined;
+            let delay = 0;
             try {
                 // A fresh request per attempt: the SDK signs each one with a new nonce and date.
                 const request = new OpenApiRequest({ query: { ...query } });
@@ -76,10 +91,16 @@ export class SlbClient {
                 const e = raw as TeaError;
                 kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
                 if (!kind || Date.now() + BASE_DELAY_GUESS_MS > deadline) throw toApiError(action, e, kind !== undefined);
+                delay = Math.min(backoffMs(kind, attempt), Math.max(0, deadline - Date.now()));
+                if (!said && Date.now() + delay - started > SAY_RETRYING_AFTER_MS) {
+                    said = true;
+                    const what = params.ListenerPort !== undefined ? ` for ${params.LoadBalancerId}:tcp:${params.ListenerPort}` : "";
+                    this.options.say?.(`${action}${what}: ${RETRY_REASON[kind]} (${e.code ?? "no answer"}); retrying for up to ${Math.round((deadline - started) / 1000)} s`);
+                }
             } finally {
                 pacer.done(startedAt, kind === "throttled");
             }
-            await sleep(Math.min(backoffMs(kind!, attempt), Math.max(0, deadline - Date.now())));
+            await sleep(delay);
         }
     }
 

@@ -165,7 +165,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const cacheKey = `${endpoint.protocol}://${endpoint.host}|${credentials.accessKeyId}|${secretHash}|${settings.retryTimeoutMs}`;
         let client = this.clients.get(cacheKey);
         if (!client) {
-            client = new SlbClient({ endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs });
+            client = new SlbClient({ endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs, say: log });
             this.clients.set(cacheKey, client);
         }
         return client;

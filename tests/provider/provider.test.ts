@@ -260,3 +260,36 @@ describe("TcpListenerProvider against the emulator", function () {
         expect(error?.message).to.contain("loadBalancerId").and.contain("InvalidLoadBalancerId.NotFound").and.contain("regionId");
     });
 });
+
+describe("TcpListenerProvider: a person's habits", function () {
+    this.timeout(30000);
+    let fx: ProviderFixture;
+    afterEach(() => fx.close());
+
+    it("says once on stderr what it is waiting for when retries last more than a few seconds", async () => {
+        fx = await providerFixture();
+        fx.emulator.setFaults({ rules: [{ action: "CreateLoadBalancerTCPListener", code: "SystemBusy", status: 449, message: "The system is busy." }] });
+        const healed = setTimeout(() => fx.emulator.setFaults({}), 6000);
+        const inputs = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080 };
+        const { result, lines } = await fx.stderrOf(() => fx.provider.create(inputs));
+        clearTimeout(healed);
+        expect((result.outs as Record<string, unknown>).status).to.equal("running");
+        expect(lines).to.deep.equal([
+            `CreateLoadBalancerTCPListener for ${fx.lbId}:tcp:80: the load balancer is busy (SystemBusy); retrying for up to 20 s`,
+        ]);
+    });
+
+    it("explains missing credentials by naming the keys to set", async () => {
+        fx = await providerFixture();
+        const bare = new (await import("../../provider")).TcpListenerProvider();
+        const saved = { ...process.env };
+        for (const k of Object.keys(process.env)) if (/^(ALICLOUD|ALIBABA_CLOUD)_/.test(k)) delete process.env[k];
+        try {
+            const error = await bare.read!(`${fx.lbId}:tcp:80`, { loadBalancerId: fx.lbId, listenerPort: 80, regionId: REGION })
+                .then(() => undefined, (e: Error) => e);
+            expect(error?.message).to.contain("alicloud:accessKey").and.contain("alicloud:secretKey").and.contain("ALICLOUD_ACCESS_KEY");
+        } finally {
+            process.env = saved;
+        }
+    });
+});
