@@ -1,0 +1,117 @@
+// The shipped programs - examples/basic, examples/full and the root index.ts - deployed as users would run
+// them (their compiled dist/ output, project = their directory's Pulumi.yaml, stack config for the ids),
+// through the engine harness against the emulator: up creates a running listener with the program's
+// settings, a second preview shows no changes, destroy leaves nothing.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { OperationResult } from "../harness";
+import { PACKAGE_NAME, installPackageAlias, packageRoot } from "../support/package-alias";
+import { Lab, LiveListener, REGION } from "./lab";
+
+const ROOT = packageRoot();
+
+/** `name:` of a project's Pulumi.yaml: the namespace of the program's own config keys. */
+function projectName(dir: string): string {
+    const name = /^name:\s*["']?([^"'\s#]+)/m.exec(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"))?.[1];
+    if (!name) throw new Error(`no project name in ${dir}/Pulumi.yaml`);
+    return name;
+}
+
+const tagsOf = (live: LiveListener | undefined) => Object.fromEntries((live?.Tags?.Tag ?? []).map((t) => [t.TagKey, t.TagValue]));
+
+describe("shipped programs (examples and the root program) through the engine harness", function () {
+    this.timeout(60_000);
+    let lab: Lab;
+    let removeAlias: () => void;
+
+    before(() => {
+        removeAlias = installPackageAlias();
+    });
+    after(() => removeAlias());
+    beforeEach(async () => {
+        lab = await Lab.start();
+    });
+    afterEach(async function () {
+        try {
+            lab.assertNoSecretLeaked();
+            lab.assertProviderTextClean();
+        } catch (e) {
+            if (this.currentTest?.state === "passed") (this.test as Mocha.Hook).error(e);
+        } finally {
+            await lab.close();
+        }
+    });
+
+    const expectOk = (r: OperationResult) =>
+        expect(r.ok, JSON.stringify({ errors: r.errors, failures: r.failures, diagnostics: r.diagnostics }, null, 1)).to.equal(true);
+
+    /** up -> checks -> preview (no changes) -> destroy (nothing left), for the program of one project directory. */
+    async function deploy(projectDir: string, program: string, config: Record<string, string>, port: number,
+        check: (live: LiveListener, up: OperationResult) => void) {
+        const project = projectName(projectDir);
+        const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v]));
+        lab.newEngine({ config: namespaced, engine: { projectDir } });
+
+        const up = await lab.up(program);
+        expectOk(up);
+        expect(up.steps.map((s) => s.op)).to.deep.equal(["create"]);
+        const live = await lab.listener(port);
+        expect(live?.Status).to.equal("running");
+        check(live!, up);
+        expect(tagsOf(live)["pulumi-owner"]).to.equal(`${project}/dev/${up.steps[0].name}`);
+
+        const again = await lab.preview(program);
+        expectOk(again);
+        expect(again.changes, JSON.stringify(again.steps)).to.equal(false);
+        expect(again.diagnostics.filter((l) => /: \S+ is .*, want /.test(l)), "no drift reported").to.deep.equal([]);
+
+        expectOk(await lab.destroy());
+        expect(await lab.ports()).to.deep.equal([]);
+        expect(lab.engine.readState().resources).to.deep.equal([]);
+    }
+
+    it("the package name resolves to this checkout's build, from anywhere", () => {
+        expect(require.resolve(PACKAGE_NAME, { paths: [os.tmpdir()] })).to.equal(path.join(ROOT, "dist", "provider", "index.js"));
+        expect(require.resolve(`${PACKAGE_NAME}/emulator`, { paths: [os.tmpdir()] })).to.equal(path.join(ROOT, "dist", "emulator", "index.js"));
+    });
+
+    it("examples/basic: one listener, port 80 to 8080", async () => {
+        await deploy(path.join(ROOT, "examples", "basic"), path.join(ROOT, "dist", "examples", "basic", "index.js"),
+            { loadBalancerId: lab.lbId }, 80, (live, up) => {
+                expect(live).to.include({ BackendServerPort: 8080, Bandwidth: -1, HealthCheckType: "tcp" });
+                expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:80`, status: "running" });
+            });
+    });
+
+    it("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags", async () => {
+        const group = await lab.slb.call("CreateVServerGroup", { RegionId: REGION, LoadBalancerId: lab.lbId, VServerGroupName: "api" });
+        const acl = await lab.slb.call("CreateAccessControlList", { RegionId: REGION, AclName: "office" });
+        await lab.slb.call("AddAccessControlListEntry", {
+            RegionId: REGION, AclId: acl.AclId, AclEntrys: JSON.stringify([{ entry: "203.0.113.0/24", comment: "office" }]),
+        });
+        const config = { loadBalancerId: lab.lbId, vServerGroupId: group.VServerGroupId as string, aclId: acl.AclId as string };
+        await deploy(path.join(ROOT, "examples", "full"), path.join(ROOT, "dist", "examples", "full", "index.js"), config, 443, (live, up) => {
+            expect(live).to.include({
+                VServerGroupId: config.vServerGroupId,
+                AclStatus: "on", AclType: "white", AclId: config.aclId,
+                HealthCheckType: "http", HealthCheckURI: "/healthz", HealthCheckDomain: "api.example.com",
+                HealthCheckHttpCode: "http_2xx,http_3xx", HealthCheckInterval: 5, EstablishedTimeout: 600,
+                ConnectionDrain: "on", ConnectionDrainTimeout: 60,
+                ProxyProtocolV2Enabled: true,
+                Description: "api tcp 443",
+            });
+            expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
+            expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:443`, status: "running", healthCheck: "http /healthz" });
+        });
+    });
+
+    it("the root program (index.ts, Pulumi.yaml at the repository root)", async () => {
+        await deploy(ROOT, path.join(ROOT, "dist", "index.js"), { loadBalancerId: lab.lbId }, 80, (live, up) => {
+            expect(live).to.include({ BackendServerPort: 8080, HealthCheckType: "http", HealthCheckURI: "/healthz" });
+            expect(tagsOf(live)).to.include({ app: "web" });
+            expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:80`, listenerStatus: "running" });
+        });
+    });
+});
