@@ -147,7 +147,8 @@ class Op {
         const steps = [...this.steps].sort((a, b) => a.order - b.order).map(({ order: _o, ...s }) => s);
         return {
             steps, outputs, failures: this.failures, errors: this.errors,
-            diagnostics: [...this.host.stderr], stdout: [...this.host.stdout], rpcs: this.host.rpcs,
+            // live arrays of this operation's host: complete once the operation returns (the host is stopped)
+            diagnostics: this.host.stderr, stdout: this.host.stdout, rpcs: this.host.rpcs,
             changes: steps.some((s) => s.op !== "same"),
             ok: this.failures.length === 0 && this.errors.length === 0,
         };
@@ -214,7 +215,8 @@ export class Engine {
                         refreshed[i] = undefined;
                         return op.step(i, { urn: r.urn, name: r.name, op: "refresh-delete", id: r.id });
                     }
-                    const next = refreshed[i] = { ...r, id: res.id, outputs: res.properties, inputs: res.inputs ?? r.inputs };
+                    // A successful read also clears init errors (step.go RefreshStep).
+                    const next = refreshed[i] = { ...r, id: res.id, outputs: res.properties, inputs: res.inputs ?? r.inputs, initErrors: undefined };
                     const changed = [...changedKeys(r.outputs, next.outputs), ...changedKeys(r.inputs, next.inputs).map((k) => `inputs.${k}`)];
                     op.step(i, { urn: r.urn, name: r.name, op: "read", id: res.id, detail: changed.length ? `changed: ${changed.join(", ")}` : undefined });
                 } catch (e) {

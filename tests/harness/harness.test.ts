@@ -286,6 +286,21 @@ describe("engine harness (toy dynamic provider)", function () {
         expect(JSON.stringify(r.rpcs[0].props)).to.contain('"toy-project:size":"4"');
     });
 
+    it("restores the caller's own mocks and config after running a program", async () => {
+        const seen: string[] = [];
+        await pulumi.runtime.setMocks({
+            newResource: (args) => { seen.push(args.name); return { id: "mine", state: args.inputs }; },
+            call: () => ({}),
+        }, "mine-project", "mine-stack");
+        pulumi.runtime.setAllConfig({ "mine:key": "v" });
+        await engine.up(program({ a: { name: "a" } }));
+        const lb = new FakeLoadBalancer("after", { spec: "x" });
+        expect(await new Promise((resolve) => lb.id.apply(resolve))).to.equal("mine");
+        expect(seen).to.deep.equal(["after"]);
+        expect(pulumi.getProject()).to.equal("mine-project");
+        expect(new pulumi.Config("mine").get("key")).to.equal("v");
+    });
+
     it("sequential mode (parallel: 1) produces the same steps", async () => {
         engine = newEngine({ parallel: 1 });
         const r = await engine.up(program({ a: { name: "a" }, b: { name: "b" }, c: { name: "c" } }));

@@ -6,6 +6,7 @@
 import { ChildProcess, spawn } from "child_process";
 import { createRequire } from "module";
 import * as readline from "readline";
+import { once } from "events";
 import { randomBytes } from "crypto";
 import type * as grpcTypes from "@grpc/grpc-js";
 import type * as provTypes from "@pulumi/pulumi/proto/provider_pb";
@@ -79,12 +80,16 @@ type Unary<Req, Res> = (req: Req, md: grpcTypes.Metadata, opts: Partial<grpcType
     cb: (err: grpcTypes.ServiceError | null, res: Res) => void) => grpcTypes.ClientUnaryCall;
 
 export class ProviderHost {
-    /** Lines the provider printed on stderr (console.error - drift reports, stack traces) and stdout (after the port). */
     readonly rpcs: RpcRecord[] = [];
     private constructor(private readonly child: ChildProcess, private readonly client: grpcStubTypes.ResourceProviderClient,
-        private readonly timeoutMs: number, readonly stderr: string[], readonly stdout: string[]) {}
+        private readonly timeoutMs: number, private readonly closed: Promise<unknown>,
+        /** Lines the provider printed on stderr (console.error: drift reports, stack traces); complete after stop(). */
+        readonly stderr: string[],
+        /** Lines printed on stdout after the port line (console.log); complete after stop(). */
+        readonly stdout: string[]) {}
 
     static async start(opts: HostOptions): Promise<ProviderHost> {
+        const timeoutMs = opts.rpcTimeoutMs ?? 60_000;
         const entry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [opts.cwd] });
         // The engine address is never dialed by the dynamic provider, but the argument is required.
         const child = spawn(process.execPath, [entry, "127.0.0.1:1"], {
@@ -96,34 +101,41 @@ export class ProviderHost {
         child.on("exit", () => liveHosts.delete(child));
         const stderr: string[] = [];
         const stdout: string[] = [];
-        readline.createInterface({ input: child.stderr! }).on("line", (l) => stderr.push(l));
+        const err = readline.createInterface({ input: child.stderr! }).on("line", (l) => stderr.push(l));
         const out = readline.createInterface({ input: child.stdout! });
+        const closed = Promise.all([once(err, "close"), once(out, "close")]);
+        let onPort: ((line: string) => void) | undefined; // set synchronously below, before any line can arrive
+        out.on("line", (l) => (onPort ? onPort(l) : stdout.push(l)));
         const port = await new Promise<number>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`dynamic-provider printed no port within ${timeoutMs}ms`)), timeoutMs);
             const onExit = (code: number | null) =>
                 reject(new Error(`dynamic-provider exited (${code}) before printing its port:\n${stderr.join("\n")}`));
             child.once("exit", onExit);
-            out.once("line", (l) => {
+            onPort = (l) => {
+                onPort = undefined;
+                clearTimeout(timer);
                 child.off("exit", onExit);
                 const p = Number(l.trim());
                 if (Number.isInteger(p) && p > 0) resolve(p);
                 else reject(new Error(`dynamic-provider printed "${l}" instead of a port`));
-            });
+            };
         }).catch((e: unknown) => {
             child.kill("SIGKILL");
             throw e;
         });
-        out.on("line", (l) => stdout.push(l));
         const client = new stubs.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), GRPC_OPTIONS);
-        return new ProviderHost(child, client, opts.rpcTimeoutMs ?? 60_000, stderr, stdout);
+        return new ProviderHost(child, client, timeoutMs, closed, stderr, stdout);
     }
 
+    /** Kills the provider (as the engine does) and waits until all its output has been collected. */
     async stop(): Promise<void> {
         this.client.close();
-        if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-        await new Promise<void>((resolve) => {
-            this.child.once("exit", () => resolve());
+        if (this.child.exitCode === null && this.child.signalCode === null) {
+            const exited = once(this.child, "exit");
             this.child.kill("SIGTERM");
-        });
+            await exited;
+        }
+        await this.closed;
     }
 
     private call<Req, Res>(fn: Unary<Req, Res>, req: Req): Promise<Res> {

@@ -1,7 +1,8 @@
 // Runs a real Pulumi program in this process under pulumi.runtime.setMocks (reference §2a). Every resource
 // registration is handed to `onRegister` as it arrives; whatever it returns flows back into the program as the
 // resource's id and outputs, so dependent resources see them. setMocks is process-global: each run resets the
-// runtime (setMocks -> resetOptions), reloads config and re-requires the program module so it re-executes.
+// runtime (setMocks -> resetOptions), sets config, re-requires the program module so it re-executes, and finally
+// restores whatever mocks/config the caller had (so unit tests using setMocks elsewhere keep working).
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -22,14 +23,35 @@ export interface RunOptions {
     onRegister: (args: pulumi.runtime.MockResourceArgs) => Promise<pulumi.runtime.MockResourceResult>;
 }
 
-// Internal runtime helpers (not in the .d.ts): wait until all outstanding resource registrations are done.
-const settings = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// Internal runtime pieces (not in the .d.ts): the RPC queue and the store holding mocks, options and config.
+interface Options { project: string; stack: string; parallel: number; engineAddr: string; monitorAddr: string; dryRun: boolean; organization: string }
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+    waitForRPCs(): Promise<void>;
+    resetOptions(...args: [string, string, number, string, string, boolean, string]): void;
+};
+const runtimeState = require("@pulumi/pulumi/runtime/state") as {
+    getStore(): { settings: { monitor?: { mocks?: pulumi.runtime.Mocks }; options: Options }; config: Record<string, string> };
+};
+
+/** Snapshot of the caller's runtime settings (other test files set their own mocks), restored after each run. */
+function saveRuntime(): () => Promise<void> {
+    const store = runtimeState.getStore();
+    const mocks = store.settings.monitor?.mocks;
+    const o = { ...store.settings.options };
+    const config = { ...store.config };
+    return async () => {
+        if (mocks) await pulumi.runtime.setMocks(mocks, o.project, o.stack, o.dryRun, o.organization);
+        else settings.resetOptions(o.project, o.stack, o.parallel, o.engineAddr, o.monitorAddr, o.dryRun, o.organization);
+        Object.assign(runtimeState.getStore().config, config);
+    };
+}
 
 let running = false;
 
 export async function runProgram(program: Program, opts: RunOptions): Promise<{ outputs: Record<string, unknown>; error?: Error }> {
     if (running) throw new Error("harness: programs share the process-global Pulumi runtime; run one at a time");
     running = true;
+    const restore = saveRuntime();
     try {
         await pulumi.runtime.setMocks({
             newResource: (args) => opts.onRegister(args),
@@ -54,6 +76,7 @@ export async function runProgram(program: Program, opts: RunOptions): Promise<{ 
         }
         return { outputs, error };
     } finally {
+        await restore();
         running = false;
     }
 }
