@@ -20,6 +20,8 @@ export interface Step {
     detail?: string;
     replaces?: string[];
     deleteBeforeReplace?: boolean;
+    /** The step was attempted and threw (see `errors`). */
+    failed?: boolean;
 }
 export interface Failure extends CheckFailure {
     urn: string;
@@ -290,6 +292,7 @@ export class Engine {
                         return await limit(() => this.register(op, index, urn, args, preview));
                     } catch (e) {
                         op.fail(urn, e);
+                        op.steps.filter((st) => st.order === index).forEach((st) => (st.failed = true));
                         if (!preview) op.save();
                         return skip;
                     }

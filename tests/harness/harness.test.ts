@@ -151,6 +151,7 @@ describe("engine harness (toy dynamic provider)", function () {
         expect(r.errors).to.deep.equal([{ urn: engine.urn("pulumi-nodejs:dynamic/toy:Thing", "boom"), message: "toy: refusing to create a thing named boom" }]);
         // steps follow the order registrations reached the engine: "a" has more inputs to resolve, so it arrives later
         expect(ops(r)).to.deep.equal(["create boom", "update a"]);
+        expect(r.steps.map((s) => s.failed)).to.deep.equal([true, undefined]);
         const state = engine.readState().resources;
         expect(state.map((x) => x.name)).to.deep.equal(["a", "old"]); // "old" is not deleted after a failure
         expect(state[0].outputs.size).to.equal(3);
