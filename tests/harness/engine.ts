@@ -279,11 +279,16 @@ export class Engine {
                 config: this.config(false) as Record<string, string>,
                 secretKeys: Object.entries(this.stackConfig).filter(([, v]) => isSecretConfig(v)).map(([k]) => k),
                 onRegister: async (args) => {
-                    if (!DYNAMIC_TYPE.test(args.type)) return this.mock({ ...args, preview });
-                    const index = op.slots.push({}) - 1;
                     const urn = this.urn(args.type, args.name);
                     // After a failure the engine stops issuing steps; later registrations just get their inputs back.
                     const skip = { id: undefined, state: args.inputs as Record<string, unknown> };
+                    if (!DYNAMIC_TYPE.test(args.type)) {
+                        return Promise.resolve().then(() => this.mock({ ...args, preview })).catch((e: unknown) => {
+                            op.fail(urn, e);
+                            return skip;
+                        });
+                    }
+                    const index = op.slots.push({}) - 1;
                     if (op.aborted) return skip;
                     try {
                         if (args.id) throw new Error(`${urn}: reading or importing dynamic resources (get, id, import) is not supported`);

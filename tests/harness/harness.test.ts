@@ -163,6 +163,19 @@ describe("engine harness (toy dynamic provider)", function () {
         expect(r.rpcs.map((c) => c.method)).to.deep.equal(["Configure", "Check", "Diff", "Check", "Create", "Delete"]);
     });
 
+    it("an error thrown by the mocks callback or by the program fails the operation without crashing", async () => {
+        engine = newEngine({ mocks: () => { throw new Error("no load balancers today"); } });
+        const r = await engine.up(() => {
+            new FakeLoadBalancer("lb", { spec: "x" });
+        });
+        expect(r.ok).to.equal(false);
+        expect(r.errors).to.deep.equal([{ urn: engine.urn("toy:index:LoadBalancer", "lb"), message: "no load balancers today" }]);
+        const p = await engine.preview(() => {
+            throw new Error("program bug");
+        });
+        expect(p.errors).to.deep.equal([{ urn: undefined, message: "program bug" }]);
+    });
+
     it("check failures abort the operation and are all reported at once", async () => {
         const r = await engine.up(program({ bad: { name: "Bad!", size: 500, color: "pink" } }));
         expect(r.ok).to.equal(false);
