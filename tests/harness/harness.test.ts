@@ -13,7 +13,7 @@ describe("engine harness (toy dynamic provider)", function () {
     let engine: Engine;
 
     function newEngine(extra: EngineOptions = {}): Engine {
-        return new Engine({ config: { "toy:dir": dir }, ...extra });
+        return new Engine({ config: { "toy:dir": dir }, statePath: path.join(dir, "state", "state.json"), ...extra });
     }
     beforeEach(() => {
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "toy-things-"));
@@ -288,8 +288,8 @@ describe("engine harness (toy dynamic provider)", function () {
     });
 
     it("runs a project directory: Pulumi.yaml name, main (TypeScript) and config defaults, provider cwd there", async () => {
-        const projectDir = path.join(new Engine().projectDir, "tests/fixtures/toy-provider/project");
-        engine = new Engine({ projectDir, config: { "toy:dir": dir } });
+        const projectDir = path.join(engine.projectDir, "tests/fixtures/toy-provider/project");
+        engine = newEngine({ projectDir });
         expect(engine.project).to.equal("toy-project");
         const r = await engine.up();
         expect(r.ok, JSON.stringify(r.errors)).to.equal(true);
