@@ -66,14 +66,18 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const replaces = [...program.replaces];
         const newRegion = news.regionId ?? this.settings().region;
         if (!isUnknown(newRegion) && newRegion !== olds.regionId) replaces.push("regionId");
-        if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace };
+        // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
+        // old resource by id after creating the new one, which would remove the new listener.
+        const keepsId = news.loadBalancerId === olds.loadBalancerId && news.listenerPort === olds.listenerPort;
+        if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace || keepsId };
 
         // Drift: one Describe, compared with what the program wants.
         const key = this.keyOf(id, olds);
         const described = await this.client(key.regionId).describeListener(key);
         if (!described) {
             log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
-            return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: false };
+            // Same id for the new listener, so delete (a no-op, it is gone) before creating.
+            return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: true };
         }
         const live = fillUnreported(described, olds);
         this.liveCache.set(id, { live, at: Date.now() });

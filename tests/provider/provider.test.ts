@@ -93,7 +93,7 @@ describe("TcpListenerProvider against the emulator", function () {
         fx.resetCalls();
         expect(await fx.provider.diff(id, outs, { ...base, listenerPort: 81 })).to.deep.include({ replaces: ["listenerPort"], deleteBeforeReplace: false });
         expect(await fx.provider.diff(id, outs, { ...base, backendServerPort: 9090 })).to.deep.include({ replaces: ["backendServerPort"], deleteBeforeReplace: true });
-        expect(await fx.provider.diff(id, outs, { ...base, regionId: "cn-beijing" })).to.deep.include({ replaces: ["regionId"] });
+        expect(await fx.provider.diff(id, outs, { ...base, regionId: "cn-beijing" })).to.deep.include({ replaces: ["regionId"], deleteBeforeReplace: true });
         expect(fx.calls()).to.equal(0);
     });
 
@@ -125,7 +125,8 @@ describe("TcpListenerProvider against the emulator", function () {
             const { id, outs } = await create();
             await fx.slb.call("DeleteLoadBalancerListener", { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80 });
             const { result: diff, lines } = await fx.stderrOf(() => fx.provider.diff(id, outs, base));
-            expect(diff).to.deep.include({ changes: true, replaces: ["listenerPort"], deleteBeforeReplace: false });
+            // The new listener gets the same id: the engine must delete the (gone) old one first.
+            expect(diff).to.deep.include({ changes: true, replaces: ["listenerPort"], deleteBeforeReplace: true });
             expect(lines[0]).to.contain("deleted outside Pulumi");
         });
 
