@@ -23,6 +23,13 @@ const readBandwidth: Reader = (p, name) => {
     return n;
 };
 
+/** -520 is the service's marker for "probe the backend port" (the default): it clears a port set before. */
+export const USE_BACKEND_PORT = -520;
+const readConnectPort: Reader = (p, name) => {
+    const raw = p.string(name);
+    return raw === String(USE_BACKEND_PORT) ? USE_BACKEND_PORT : p.int(name, 1, 65535);
+};
+
 const readId: Reader = (p, name) => p.string(name, { maxChars: 64, pattern: /^[A-Za-z0-9_.-]+$/ });
 
 /** `$_ip` means "the backend server's IP" and is stored (and described) as "". */
@@ -99,7 +106,7 @@ export const TCP_FIELDS: readonly Field[] = [
     { key: "establishedTimeout", ...both("EstablishedTimeout"), read: int(10, 900) },
     { key: "healthCheck", ...both("HealthCheckSwitch"), read: onOff },
     { key: "healthCheckType", ...both("HealthCheckType"), read: oneOf("tcp", "http") },
-    { key: "healthCheckConnectPort", ...both("HealthCheckConnectPort"), read: int(1, 65535) },
+    { key: "healthCheckConnectPort", ...both("HealthCheckConnectPort"), read: readConnectPort },
     { key: "healthCheckConnectTimeout", ...both("HealthCheckConnectTimeout"), read: int(1, 300) },
     { key: "healthCheckInterval", create: "healthCheckInterval", set: "HealthCheckInterval", read: int(1, 50) },
     { key: "healthyThreshold", ...both("HealthyThreshold"), read: int(2, 10) },

@@ -8,7 +8,7 @@ import { tcpAttributeView } from "./listener-views";
 import { beginTransition, checkOperation } from "./status";
 import { ListenerRecord, LoadBalancerRecord, getOwn, listenerKey, setOwn } from "./store";
 import { parseTags } from "./tag-params";
-import { TCP_DEFAULTS, TcpInput, parseTcpInput } from "./tcp-fields";
+import { TCP_DEFAULTS, TcpInput, USE_BACKEND_PORT, parseTcpInput } from "./tcp-fields";
 
 export const MAX_LISTENERS_PER_LB = 50;
 
@@ -111,6 +111,7 @@ function applyInput(call: Call, lb: LoadBalancerRecord, next: ListenerRecord, in
     for (const k of PLAIN_KEYS) {
         if (input[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = input[k];
     }
+    if (next.healthCheckConnectPort === USE_BACKEND_PORT) delete next.healthCheckConnectPort;
     applyScheduler(next, input, lb, isCreate);
     applyGroups(next, input, lb);
     applyAcl(call, next, input);

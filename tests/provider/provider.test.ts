@@ -294,3 +294,25 @@ describe("TcpListenerProvider: a person's habits", function () {
         }
     });
 });
+
+describe("TcpListenerProvider: clearing a setting without a service default", function () {
+    this.timeout(30000);
+    let fx: ProviderFixture;
+    afterEach(() => fx.close());
+
+    it("resets healthCheckConnectPort to the backend port with the service's -520 marker", async () => {
+        fx = await providerFixture();
+        const base = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080 };
+        const created = await fx.provider.create({ ...base, healthCheckConnectPort: 8081 });
+        const live = () => fx.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80 });
+        expect((await live()).HealthCheckConnectPort).to.equal(8081);
+        await fx.provider.diff(created.id, created.outs, base);
+        const updated = await fx.provider.update!(created.id, created.outs, base);
+        const set = fx.emulator.requests().find((r) => r.action === "SetLoadBalancerTCPListenerAttribute")!;
+        expect(set.params.HealthCheckConnectPort).to.equal("-520");
+        expect((await live()).HealthCheckConnectPort).to.equal(undefined);
+        expect(updated.outs).not.to.have.property("healthCheckConnectPort");
+        const again = await fx.provider.diff(created.id, updated.outs as Record<string, unknown>, base);
+        expect(again.changes).to.equal(false);
+    });
+});
