@@ -167,10 +167,12 @@ describe("TcpListener lifecycle (engine harness + emulator)", function () {
         lab.emulator.clearRequests();
         const r = await lab.up(program({ web }));
         expectOk(r);
-        // PROVIDER BUG (reported): diff answers "replace listenerPort, create-before-delete" for a listener that is
-        // gone; the engine then creates the new listener and deletes the "old" one, which has the same id: the new.
-        const deletes = lab.calls("DeleteLoadBalancerListener").map((c) => c.params.ListenerPort);
-        expect(deletes, "PROVIDER BUG: the re-created listener was deleted again as the replaced one (same id)").to.deep.equal([]);
+        // The replacement has the old one's id: were it create-before-delete, the engine would delete the new
+        // listener as the "old" one after creating it (a bug this test caught; the provider now deletes first).
+        expect(r.steps[0]).to.deep.include({ op: "replace", deleteBeforeReplace: true });
+        const created = seqOf("CreateLoadBalancerTCPListener", 80);
+        const deletedAfter = lab.calls("DeleteLoadBalancerListener").filter((c) => c.params.ListenerPort === "80" && c.seq > created);
+        expect(deletedAfter, "the re-created listener was deleted again as the replaced one (same id)").to.deep.equal([]);
         expect(await lab.ports(), "listeners on the load balancer after up").to.deep.equal([80]);
         expect((await lab.listener(80))?.Status).to.equal("running");
         expect(state().map((s) => s.id)).to.deep.equal([idOf(80)]);
