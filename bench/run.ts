@@ -1,0 +1,528 @@
+// Benchmark (not a test): how many SLB API calls each operation costs, how close `up`, `preview` and `destroy`
+// come to the lower bound the service itself sets, and what the provider costs in state and start-up time.
+// Everything runs against the emulator THROUGH THE ENGINE HARNESS (tests/harness) and @pulumi/pulumi's real
+// dynamic-provider host, exactly as `pulumi` would drive the provider; calls are counted from the emulator's
+// request log. Figures are measured, not asserted; compare ratios measured in the same run.
+//
+//   npm run bench                 # figures 1-5 (about 2-3 minutes)
+//   npm run bench -- --full       # also N=100 listeners on one load balancer (about 1 more minute)
+//   npm run bench -- --json       # the same figures as one JSON document on stdout
+//   options: --latency-ms 50 --transition-ms 200 --change-ms 200 --qps-limit 50 --cold-starts 5
+//            --child-emulator (emulator in its own process)  --only 1,2,3,4,5 (figures to run)
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import { ProviderHost, PropertyMap } from "../tests/harness";
+import { Cell, median, pct, ratio, sec, table } from "./table";
+import { BUSY_CODES, CallAnalysis, DESCRIBE, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
+
+const { values: args } = parseArgs({
+    options: {
+        json: { type: "boolean", default: false },
+        full: { type: "boolean", default: false },
+        "latency-ms": { type: "string", default: "50" },
+        "transition-ms": { type: "string", default: "200" },
+        "change-ms": { type: "string", default: "200" },
+        "qps-limit": { type: "string", default: "50" },
+        "cold-starts": { type: "string", default: "5" },
+        "child-emulator": { type: "boolean", default: false },
+        only: { type: "string", default: "1,2,3,4,5" },
+    },
+});
+
+const SETTINGS = {
+    latencyMs: Number(args["latency-ms"]),
+    transitionMs: Number(args["transition-ms"]),
+    changeMs: Number(args["change-ms"]),
+    qpsLimit: Number(args["qps-limit"]),
+    coldStarts: Number(args["cold-starts"]),
+    emulator: args["child-emulator"] ? "child process" : "in the benchmark process",
+};
+const FIGURES = new Set(args.only.split(",").map((s) => Number(s.trim())));
+const SCALE_CASES: Array<{ n: number; lbs: number; full?: boolean }> = [
+    { n: 10, lbs: 1 }, { n: 10, lbs: 5 }, { n: 50, lbs: 1 }, { n: 50, lbs: 5 }, { n: 100, lbs: 1, full: true }, { n: 100, lbs: 5 },
+];
+/** The N at which the scale and destroy ratios have a target. */
+const TARGET_N = 50;
+const TARGET_RATIO = 1.25;
+const PREVIEW_N = 100;
+const PREVIEW_TARGET_RATIO = 1.2;
+const PREVIEW_TARGET_THROTTLED = 0.1;
+/** Listeners in figure 1 (all on one load balancer); counts are reported per listener. */
+const FIG1_LISTENERS = 3;
+
+function worldSettings(loadBalancers: number, extraFaults: { qpsLimit?: number } = {}): WorldSettings {
+    return {
+        timings: { transitionMs: SETTINGS.transitionMs, changeMs: SETTINGS.changeMs },
+        faults: { latencyMs: SETTINGS.latencyMs, ...extraFaults },
+        loadBalancers,
+        childProcess: args["child-emulator"],
+    };
+}
+
+function say(line = ""): void {
+    if (!args.json) console.log(line);
+}
+function progress(line: string): void {
+    process.stderr.write(`[bench] ${line}\n`);
+}
+
+/** Fails the run loudly when an operation itself failed: its figures would mean nothing. */
+function expectOk(what: string, m: Measured): void {
+    const failures = failuresOf(m.result);
+    if (failures.length > 0) progress(`${what}: ${failures.length} failure(s): ${failures.slice(0, 3).join(" | ")}`);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figure 1: API calls per operation, ours beside Terraform's (reference/terraform-anchor.md §1)
+
+interface OperationRow {
+    operation: string;
+    /** Calls per listener. */
+    calls: number;
+    /** Calls per listener by action (short names). */
+    breakdown: Record<string, number>;
+    /** Status polls per listener (Describe calls made while waiting for a status), included in `calls`. */
+    polls: number;
+    terraform: number;
+    terraformDetail: string;
+    target: string;
+    met: boolean;
+}
+
+const SHORT: Record<string, string> = {
+    CreateLoadBalancerTCPListener: "Create", StartLoadBalancerListener: "Start", StopLoadBalancerListener: "Stop",
+    SetLoadBalancerTCPListenerAttribute: "Set", DeleteLoadBalancerListener: "Delete", [DESCRIBE]: "Describe",
+    TagResources: "Tag", UntagResources: "Untag",
+};
+
+function perListener(a: CallAnalysis, listeners: number): Record<string, number> {
+    return Object.fromEntries(Object.entries(a.byAction).map(([k, v]) => [SHORT[k] ?? k, v / listeners]));
+}
+
+interface Figure1 {
+    rows: OperationRow[];
+    /** The state file right after the create, for figure 4. */
+    stateText: string;
+    failures: string[];
+}
+
+async function callsPerOperation(): Promise<Figure1> {
+    progress(`figure 1: calls per operation (${FIG1_LISTENERS} listeners on one load balancer)`);
+    const world = await World.start(worldSettings(1));
+    const failures: string[] = [];
+    try {
+        const specs = world.specs(FIG1_LISTENERS, 1);
+        const program = listenerProgram(specs);
+        const L = FIG1_LISTENERS;
+        const run = async (name: string, op: Parameters<World["measure"]>[0], expectedOp: string) => {
+            const m = await world.measure(op);
+            expectOk(name, m);
+            failures.push(...failuresOf(m.result));
+            const ops = [...new Set(m.result.steps.map((s) => s.op))];
+            if (ops.length !== 1 || ops[0] !== expectedOp) failures.push(`${name}: expected only "${expectedOp}" steps, got ${ops.join(", ")}`);
+            return analyse(m.calls);
+        };
+        const create = await run("create", (e) => e.up(program), "create");
+        const stateText = fs.readFileSync(world.engine.statePath, "utf8");
+        const preview = await run("no-op preview", (e) => e.preview(program), "same");
+        const refresh = await run("refresh", (e) => e.refresh(), "read");
+        const update = await run("single-field update", (e) => e.up(listenerProgram(world.specs(L, 1, { healthyThreshold: 5 }))), "update");
+        const destroy = await run("delete", (e) => e.destroy(), "delete");
+
+        const c = perListener(create, L);
+        const rows: OperationRow[] = [
+            {
+                operation: "create", calls: create.total / L, breakdown: c, polls: create.describes / L,
+                terraform: 7, terraformDetail: "Create 1, wait-stopped poll 1, Start 1, wait-running poll 1, Set 1, Read 2 (polls: 2)",
+                target: "≤ 3 + polls; Create 1, Start 1",
+                met: (create.total - create.describes) / L <= 3 && c.Create === 1 && c.Start === 1,
+            },
+            {
+                operation: "no-op preview", calls: preview.total / L, breakdown: perListener(preview, L), polls: 0,
+                terraform: 2, terraformDetail: "plan-time refresh: DescribeLoadBalancerAttribute 1, Describe 1",
+                target: "= 1", met: preview.total === L && preview.describes === L,
+            },
+            {
+                operation: "refresh", calls: refresh.total / L, breakdown: perListener(refresh, L), polls: 0,
+                terraform: 2, terraformDetail: "DescribeLoadBalancerAttribute 1, Describe 1",
+                target: "= 1", met: refresh.total === L && refresh.describes === L,
+            },
+            {
+                operation: "single-field update (up: diff + update)", calls: update.total / L, breakdown: perListener(update, L), polls: 0,
+                terraform: 3, terraformDetail: "Set 1, Read 2 (plus the plan's refresh 2 = 5 per apply)",
+                target: "≤ 2", met: update.total / L <= 2,
+            },
+            {
+                operation: "delete", calls: destroy.total / L, breakdown: perListener(destroy, L), polls: destroy.describes / L,
+                terraform: 3, terraformDetail: "DescribeLoadBalancerAttribute 1, Delete 1, wait-deleted poll 1",
+                target: "≤ 2", met: destroy.total / L <= 2,
+            },
+        ];
+        for (const [name, a] of [["create", create], ["preview", preview], ["refresh", refresh], ["update", update], ["delete", destroy]] as const) {
+            if (a.busy + a.throttled + a.otherErrors > 0) failures.push(`${name}: ${a.busy} busy, ${a.throttled} throttled, ${a.otherErrors} other error answers`);
+        }
+        return { rows, stateText, failures };
+    } finally {
+        await world.close();
+    }
+}
+
+function printFigure1(f: Figure1): void {
+    const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(2));
+    say(`### 1. API calls per operation (per listener; ${FIG1_LISTENERS} listeners on one load balancer, counted from the emulator's request log)`);
+    say();
+    say(table(["operation", "ours", "ours: by action", "of which status polls", "Terraform", "Terraform: by action", "target", "met"],
+        f.rows.map((r) => [r.operation, fmt(r.calls), Object.entries(r.breakdown).map(([k, v]) => `${k} ${fmt(v)}`).join(", "), fmt(r.polls),
+            r.terraform, r.terraformDetail, r.target, r.met])));
+    say();
+    say("Ours: create sends every setting and the tags in the Create call, then Start, then polls until `running` (150 ms, then doubling);");
+    say("no-op preview = the diff's one Describe; refresh = one Describe; the update reuses the diff's Describe and sends one Set;");
+    say("delete = Delete + one poll that confirms the listener is gone. Terraform's counts are from reference/terraform-anchor.md §1.");
+    if (f.failures.length) say(`\nProblems: ${f.failures.join("; ")}`);
+    say();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figures 2 and 5: wall time of up / destroy against the per-load-balancer chain of configuration changes
+
+interface ChainRow {
+    operation: string;
+    n: number;
+    lbs: number;
+    wallMs: number;
+    /** First call's arrival to the last answer. */
+    apiSpanMs: number;
+    /** Operation start to the first call's arrival: host start, program, Check (no API calls). */
+    beforeFirstCallMs: number;
+    chain: number;
+    boundChangeMs: number;
+    boundRoundTripMs: number;
+    ratioChange: number;
+    ratioRoundTrip: number;
+    spanRatioRoundTrip: number;
+    calls: number;
+    describes: number;
+    busy: number;
+    throttled: number;
+    failures: number;
+    failureText: string[];
+}
+
+function chainRow(operation: string, n: number, lbs: number, m: Measured): ChainRow {
+    const a = analyse(m.calls);
+    const first = m.calls.length ? Math.min(...m.calls.map((c) => Date.parse(c.time))) : m.startedAt;
+    const boundChangeMs = a.chain * SETTINGS.changeMs;
+    const boundRoundTripMs = a.chain * (SETTINGS.changeMs + SETTINGS.latencyMs);
+    const failureText = failuresOf(m.result);
+    return {
+        operation, n, lbs, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, chain: a.chain,
+        boundChangeMs, boundRoundTripMs, ratioChange: m.wallMs / boundChangeMs, ratioRoundTrip: m.wallMs / boundRoundTripMs,
+        spanRatioRoundTrip: a.spanMs / boundRoundTripMs, calls: a.total, describes: a.describes, busy: a.busy, throttled: a.throttled,
+        failures: failureText.length + a.otherErrors, failureText,
+    };
+}
+
+function printChainTable(rows: ChainRow[]): void {
+    say(table(["op", "N", "LBs", "wall s", "API span s", "before 1st call s", "chain", "chain×change s", "chain×(change+latency) s",
+        "wall / chain×change", "wall / chain×(change+lat.)", "span / chain×(change+lat.)", "calls", "of which Describe", "busy", "throttled", "failures"],
+    rows.map((r) => [r.operation, r.n, r.lbs, sec(r.wallMs), sec(r.apiSpanMs), sec(r.beforeFirstCallMs), r.chain, sec(r.boundChangeMs),
+        sec(r.boundRoundTripMs), ratio(r.ratioChange), ratio(r.ratioRoundTrip), ratio(r.spanRatioRoundTrip), r.calls, r.describes, r.busy,
+        r.throttled, r.failures] as Cell[])));
+}
+
+interface ScaleResult {
+    up: ChainRow[];
+    destroy: ChainRow[];
+    preview?: PreviewRow;
+}
+
+/** Figure 2 (up at scale) and, on the same stacks, figure 5 (destroy of N=50) and figure 3 (preview of 100). */
+async function scale(): Promise<ScaleResult> {
+    const out: ScaleResult = { up: [], destroy: [] };
+    for (const c of SCALE_CASES) {
+        if (c.full && !args.full) continue;
+        const wantUp = FIGURES.has(2);
+        const wantDestroy = FIGURES.has(5) && c.n === TARGET_N;
+        const wantPreview = FIGURES.has(3) && c.n === PREVIEW_N && c.lbs === 5;
+        if (!wantUp && !wantDestroy && !wantPreview) continue;
+        const world = await World.start(worldSettings(c.lbs));
+        try {
+            const program = listenerProgram(world.specs(c.n, c.lbs));
+            if (wantUp) {
+                progress(`figure 2: up of ${c.n} listeners on ${c.lbs} load balancer(s)`);
+                const m = await world.measure((e) => e.up(program));
+                expectOk(`up ${c.n}/${c.lbs}`, m);
+                out.up.push(chainRow("up", c.n, c.lbs, m));
+            } else {
+                await world.quickly((e) => e.up(program));
+            }
+            if (wantPreview) out.preview = await previewUnderQps(world, program);
+            if (wantDestroy) {
+                progress(`figure 5: destroy of ${c.n} listeners on ${c.lbs} load balancer(s) (harness Engine.destroy)`);
+                const d = await world.measure((e) => e.destroy());
+                expectOk(`destroy ${c.n}/${c.lbs}`, d);
+                out.destroy.push(chainRow("destroy (harness: one at a time)", c.n, c.lbs, d));
+                // The same stack again, deleted the way the Pulumi engine deletes independent resources: all at once.
+                progress(`figure 5: destroy of ${c.n} listeners on ${c.lbs} load balancer(s) (all deletes at once)`);
+                await world.quickly((e) => e.up(program));
+                const p = await world.destroyConcurrently();
+                expectOk(`concurrent destroy ${c.n}/${c.lbs}`, p);
+                out.destroy.push(chainRow("destroy (deletes concurrent, like the engine)", c.n, c.lbs, p));
+            }
+        } finally {
+            await world.close();
+        }
+    }
+    return out;
+}
+
+function printScale(rows: ChainRow[]): void {
+    say(`### 2. \`up\` at scale: N listeners on 1 load balancer and spread over 5`);
+    say();
+    printChainTable(rows);
+    say();
+    say("chain = the most successful configuration changes (Create/Start/Set/Stop/Delete/Tag calls) on one load balancer, from the request log.");
+    say("The service takes one change per load balancer at a time and each change is one API round trip, so no client can finish faster than");
+    say("chain × (change + latency) without colliding (busy rejections). \"before 1st call\" is the engine's part: provider host start, program,");
+    say("Check of every resource. The API span is the first call's arrival to the last answer.");
+    if (!args.full) say("N=100 on one load balancer is left out to keep the run short; run with --full to include it.");
+    say();
+}
+
+function printDestroy(rows: ChainRow[]): void {
+    say(`### 5. \`destroy\` of N=${TARGET_N}`);
+    say();
+    printChainTable(rows);
+    say();
+    say("The harness's Engine.destroy deletes one resource at a time, so its chain is every delete, in series, each one a Delete");
+    say("round trip plus the provider's wait for the listener to be gone. The Pulumi engine deletes independent resources in parallel;");
+    say("the second row of each pair sends all Delete RPCs at once to one real provider host (ProviderHost from the harness).");
+    say();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figure 3: no-op preview of 100 listeners under a QPS limit
+
+interface PreviewRow {
+    n: number;
+    qpsLimit: number;
+    wallMs: number;
+    apiSpanMs: number;
+    beforeFirstCallMs: number;
+    /** Calls the service admitted (not throttled). */
+    admitted: number;
+    calls: number;
+    throttled: number;
+    throttledShare: number;
+    boundMs: number;
+    ratio: number;
+    spanRatio: number;
+    busy: number;
+    failures: number;
+}
+
+async function previewUnderQps(world: World, program: () => unknown): Promise<PreviewRow> {
+    progress(`figure 3: preview of ${PREVIEW_N} listeners with a QPS limit of ${SETTINGS.qpsLimit}`);
+    await world.emulator.setFaults({ latencyMs: SETTINGS.latencyMs, qpsLimit: SETTINGS.qpsLimit });
+    // A fresh one-second window: nothing from the setup counts against the limit.
+    await new Promise((r) => setTimeout(r, 1100));
+    try {
+        const m = await world.measure((e) => e.preview(program));
+        expectOk("preview", m);
+        const a = analyse(m.calls);
+        const admitted = a.total - a.throttled;
+        const boundMs = (admitted / SETTINGS.qpsLimit) * 1000;
+        const first = m.calls.length ? Math.min(...m.calls.map((c) => Date.parse(c.time))) : m.startedAt;
+        return {
+            n: PREVIEW_N, qpsLimit: SETTINGS.qpsLimit, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, admitted,
+            calls: a.total, throttled: a.throttled, throttledShare: a.total ? a.throttled / a.total : 0, boundMs, ratio: m.wallMs / boundMs,
+            spanRatio: a.spanMs / boundMs, busy: a.busy, failures: failuresOf(m.result).length + a.otherErrors,
+        };
+    } finally {
+        await world.emulator.setFaults(world.settings.faults);
+    }
+}
+
+function printPreview(r: PreviewRow): void {
+    say(`### 3. No-op preview of ${r.n} listeners with a QPS limit of ${r.qpsLimit} (created first without the limit)`);
+    say();
+    say(table(["N", "QPS limit", "wall s", "API span s", "before 1st call s", "bound s (calls / QPS)", "wall / bound", "span / bound",
+        "calls", "throttled", "throttled share", "busy", "failures"],
+    [[r.n, r.qpsLimit, sec(r.wallMs), sec(r.apiSpanMs), sec(r.beforeFirstCallMs), sec(r.boundMs), ratio(r.ratio), ratio(r.spanRatio),
+        r.calls, r.throttled, pct(r.throttledShare), r.busy, r.failures]]));
+    say();
+    say(`bound = calls the service admitted / QPS limit (the limit is a sliding one-second window per account, answered with ${THROTTLING_CODE}).`);
+    say("The provider paces calls per account (at most 8 in flight; after the first throttle, a learned per-second limit).");
+    say();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Figure 4: __provider bytes in state, provider host cold start
+
+interface ProviderFigures {
+    /** Engine-only cost: preview of N new listeners in an empty stack (host start, program, Check; no API call). */
+    engineOnly: Array<{ n: number; ms: number[]; medianMs: number; calls: number }>;
+    providerBytes: number;
+    copiesPerResource: number;
+    stateBytesPerResource: number;
+    coldStart: { configureMs: number[]; checkMs: number[]; medianConfigureMs: number; medianCheckMs: number };
+}
+
+async function providerFigures(stateText: string): Promise<ProviderFigures> {
+    progress(`figure 4: __provider size and ${SETTINGS.coldStarts} provider host cold starts`);
+    const state = JSON.parse(stateText) as { resources: Array<{ urn: string; inputs: PropertyMap; outputs: PropertyMap }> };
+    const texts = state.resources.flatMap((r) => [r.inputs.__provider, r.outputs.__provider]).filter((t): t is string => typeof t === "string");
+    const first = state.resources[0];
+    const configureMs: number[] = [];
+    const checkMs: number[] = [];
+    const cwd = projectDir();
+    for (let i = 0; i < SETTINGS.coldStarts; i++) {
+        const started = performance.now();
+        const host = await ProviderHost.start({
+            cwd,
+            env: { PULUMI_NODEJS_PROJECT: "bench", PULUMI_NODEJS_STACK: "cold", PULUMI_PROJECT: "bench", PULUMI_CONFIG: "{}" },
+        });
+        try {
+            await host.getPluginInfo();
+            await host.configure({ "alicloud:region": "cn-hangzhou" });
+            configureMs.push(performance.now() - started);
+            const checked = await host.check(first.urn, {}, first.inputs);
+            checkMs.push(performance.now() - started);
+            if (checked.failures.length) progress(`cold start: check failed: ${JSON.stringify(checked.failures)}`);
+        } finally {
+            await host.stop();
+        }
+    }
+    const engineOnly: ProviderFigures["engineOnly"] = [];
+    const world = await World.start(worldSettings(5));
+    try {
+        for (const n of [TARGET_N, PREVIEW_N]) {
+            progress(`figure 4: engine-only preview of ${n} new listeners`);
+            const ms: number[] = [];
+            let calls = 0;
+            for (let i = 0; i < 3; i++) {
+                world.engine = world.newEngine(); // an empty stack: every step is a planned create
+                const m = await world.measure((e) => e.preview(listenerProgram(world.specs(n))));
+                expectOk(`engine-only preview ${n}`, m);
+                ms.push(m.wallMs);
+                calls += m.calls.length;
+            }
+            engineOnly.push({ n, ms, medianMs: median(ms), calls });
+        }
+    } finally {
+        await world.close();
+    }
+    return {
+        engineOnly,
+        providerBytes: Math.max(...texts.map((t) => Buffer.byteLength(t, "utf8"))),
+        copiesPerResource: texts.length / state.resources.length,
+        stateBytesPerResource: Buffer.byteLength(stateText, "utf8") / state.resources.length,
+        coldStart: { configureMs, checkMs, medianConfigureMs: median(configureMs), medianCheckMs: median(checkMs) },
+    };
+}
+
+/** The repository root (where package.json is): the provider host's cwd, from which it loads the package. */
+function projectDir(): string {
+    let dir = __dirname;
+    while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+    return dir;
+}
+
+function printProvider(p: ProviderFigures): void {
+    const ms = (xs: number[]) => xs.map((x) => x.toFixed(0)).join(", ");
+    say("### 4. Provider footprint");
+    say();
+    say(table(["figure", "value"], [
+        ["`__provider` text per copy", `${p.providerBytes} bytes`],
+        ["copies per resource in state (inputs + outputs)", p.copiesPerResource],
+        ["state file bytes per resource (everything)", `${p.stateBytesPerResource.toFixed(0)} bytes`],
+        [`host cold start: spawn → first Configure answered (median of ${p.coldStart.configureMs.length})`, `${p.coldStart.medianConfigureMs.toFixed(0)} ms (${ms(p.coldStart.configureMs)})`],
+        [`host cold start: spawn → first Check answered (median of ${p.coldStart.checkMs.length})`, `${p.coldStart.medianCheckMs.toFixed(0)} ms (${ms(p.coldStart.checkMs)})`],
+        ...p.engineOnly.map((e) => [`engine-only: preview of ${e.n} new listeners, empty stack, ${e.calls} API calls (median of ${e.ms.length})`,
+            `${e.medianMs.toFixed(0)} ms (${ms(e.ms)})`] as Cell[]),
+    ]));
+    say();
+    say("The first Check deserializes `__provider` (a small loader) and loads the installed implementation and the Alibaba Cloud SDK.");
+    say("\"Engine-only\" is the fixed cost of one operation without any API call: a fresh provider host, the program, and a Check per");
+    say("resource. It is the \"before 1st call\" part of figures 2, 3 and 5.");
+    say();
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+interface Verdict {
+    target: string;
+    measured: string;
+    met: boolean;
+}
+
+function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
+    const v: Verdict[] = [];
+    if (f1) for (const r of f1.rows) v.push({ target: `${r.operation}: calls per listener ${r.target}`, measured: `${r.calls} (${Object.entries(r.breakdown).map(([k, n]) => `${k} ${n}`).join(", ")})`, met: r.met });
+    for (const [label, rows] of [["up", s.up], ["destroy", s.destroy]] as const) {
+        for (const r of rows.filter((x) => x.n === TARGET_N)) {
+            const name = `${r.operation} N=${r.n} on ${r.lbs} LB`;
+            v.push({ target: `${name}: wall / chain×(change+latency) ≤ ${TARGET_RATIO}`, measured: ratio(r.ratioRoundTrip), met: r.ratioRoundTrip <= TARGET_RATIO });
+            v.push({ target: `${name}: wall / chain×change ≤ ${TARGET_RATIO}`, measured: ratio(r.ratioChange), met: r.ratioChange <= TARGET_RATIO });
+        }
+        for (const r of rows) {
+            v.push({ target: `${label === "up" ? "up" : r.operation} N=${r.n} on ${r.lbs} LB: 0 busy rejections, 0 failures`, measured: `${r.busy} busy, ${r.failures} failures`, met: r.busy === 0 && r.failures === 0 });
+        }
+    }
+    if (s.preview) {
+        const p = s.preview;
+        v.push({ target: `preview N=${p.n} at ${p.qpsLimit} QPS: wall / (calls / QPS) ≤ ${PREVIEW_TARGET_RATIO}`, measured: ratio(p.ratio), met: p.ratio <= PREVIEW_TARGET_RATIO });
+        v.push({ target: `preview N=${p.n} at ${p.qpsLimit} QPS: throttled ≤ ${pct(PREVIEW_TARGET_THROTTLED)} of calls`, measured: `${p.throttled} of ${p.calls} (${pct(p.throttledShare)})`, met: p.throttledShare <= PREVIEW_TARGET_THROTTLED });
+    }
+    return v;
+}
+
+async function main(): Promise<void> {
+    const started = performance.now();
+    const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "?", loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
+    say("## Performance benchmark: TcpListener through the engine harness against the SLB emulator");
+    say();
+    say(`Settings: API latency ${SETTINGS.latencyMs} ms per call, listener transitions (starting/configuring/stopping) ${SETTINGS.transitionMs} ms, ` +
+        `one configuration change occupies its load balancer ${SETTINGS.changeMs} ms, QPS limit ${SETTINGS.qpsLimit}/s in figure 3 only ` +
+        `(none elsewhere), emulator ${SETTINGS.emulator}.`);
+    say(`Machine: node ${machine.node}, ${machine.cpus} CPU(s) (${machine.cpuModel}), load average at start ${machine.loadAverage.join(" / ")}.`);
+    say("Everything goes through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
+    say();
+
+    const f1 = FIGURES.has(1) || FIGURES.has(4) ? await callsPerOperation() : undefined;
+    if (f1 && FIGURES.has(1)) printFigure1(f1);
+    const s = await scale();
+    if (FIGURES.has(2)) printScale(s.up);
+    if (s.preview) printPreview(s.preview);
+    const p = f1 && FIGURES.has(4) ? await providerFigures(f1.stateText) : undefined;
+    if (p) printProvider(p);
+    if (FIGURES.has(5)) printDestroy(s.destroy);
+
+    const v = verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s);
+    const totalMs = performance.now() - started;
+    say("### Targets");
+    say();
+    say(table(["target", "measured", "met"], v.map((x) => [x.target, x.measured, x.met])));
+    say();
+    say(`Total benchmark time: ${sec(totalMs)} s.`);
+    if (args.json) {
+        console.log(JSON.stringify({
+            settings: SETTINGS, machine, full: args.full, busyCodes: [...BUSY_CODES],
+            callsPerOperation: f1 && FIGURES.has(1) ? { listeners: FIG1_LISTENERS, rows: f1.rows, problems: f1.failures } : undefined,
+            scale: FIGURES.has(2) ? s.up : undefined,
+            preview: s.preview,
+            provider: p,
+            destroy: FIGURES.has(5) ? s.destroy : undefined,
+            targets: v,
+            totalSeconds: Number(sec(totalMs)),
+        }, null, 2));
+    }
+}
+
+main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+});
