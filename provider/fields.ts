@@ -89,27 +89,28 @@ function checkUri(value: string): string | undefined {
 }
 
 function checkTagKey(key: string): string | undefined {
-    if (key.length < 1 || key.length > 64) return "tag keys must be 1 to 64 characters";
-    if (/^(aliyun|acs:)/i.test(key)) return 'tag keys must not start with "aliyun" or "acs:"';
-    if (/https?:\/\//i.test(key)) return 'tag keys must not contain "http://" or "https://"';
-    if (key === OWNER_TAG_KEY) return `tag key "${OWNER_TAG_KEY}" is reserved by this provider`;
+    if (key.length < 1 || key.length > 64) return "must be 1 to 64 characters";
+    if (/^(aliyun|acs:)/i.test(key)) return 'must not start with "aliyun" or "acs:"';
+    if (/https?:\/\//i.test(key)) return 'must not contain "http://" or "https://"';
+    if (key === OWNER_TAG_KEY) return "is reserved by this provider (it marks the listeners it created)";
     return undefined;
 }
 
 function checkTagValue(value: string): string | undefined {
-    if (value.length > 128) return "tag values must be at most 128 characters";
-    if (/^https?:\/\//i.test(value)) return 'tag values must not start with "http://" or "https://"';
+    if (value.length > 128) return "must be at most 128 characters";
+    if (/^https?:\/\//i.test(value)) return 'must not start with "http://" or "https://"';
     return undefined;
 }
 
 function checkTags(tags: Record<string, string>): string | undefined {
     const keys = Object.keys(tags);
-    if (keys.length > MAX_USER_TAGS) return `at most ${MAX_USER_TAGS} tags (the service allows 20; one is the ownership tag)`;
+    if (keys.length > MAX_USER_TAGS) return `may hold at most ${MAX_USER_TAGS} tags (the service allows 20; one is the ownership tag); got ${keys.length}`;
     for (const key of keys) {
+        const shown = JSON.stringify(key.slice(0, 80));
         const keyProblem = checkTagKey(key);
-        if (keyProblem) return `${keyProblem} (key ${JSON.stringify(key.slice(0, 80))})`;
+        if (keyProblem) return `key ${shown} ${keyProblem}`;
         const valueProblem = checkTagValue(tags[key]);
-        if (valueProblem) return `${valueProblem} (key ${JSON.stringify(key.slice(0, 80))})`;
+        if (valueProblem) return `value of ${shown} ${valueProblem}`;
     }
     return undefined;
 }

@@ -120,6 +120,25 @@ export function fillUnreported(live: LiveListener, recorded: Record<string, unkn
     return { ...live, values };
 }
 
+/**
+ * Inputs as a program would write them for a listener read back by refresh: what differs from the service
+ * default (and what is required). Returning every output instead would make the next update list every
+ * defaulted field as changed.
+ */
+export function inputsFromOutputs(outs: Record<string, unknown>, configuredRegion: string | undefined): Record<string, unknown> {
+    const inputs: Record<string, unknown> = {};
+    for (const field of FIELDS) {
+        const value = outs[field.input];
+        if (value === undefined || value === null) continue;
+        if (field.input === "regionId" && value === configuredRegion) continue;
+        const isDefault = field.kind === "tags"
+            ? Object.keys(value as object).length === 0
+            : value === field.serviceDefault;
+        if (field.required || !isDefault) inputs[field.input] = value;
+    }
+    return inputs;
+}
+
 /** The stable status a transitional one is heading to. */
 export function settledStatus(status: string): string {
     if (status === "starting" || status === "configuring") return "running";

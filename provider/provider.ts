@@ -9,7 +9,7 @@ import { StateDiff, compareState, driftReport, hasChanges, stateFromOutputs } fr
 import { SlbApiError, explain } from "./errors";
 import { FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY } from "./fields";
 import { withLock } from "./lock";
-import { LiveListener, createParams, fillUnreported, setParams, settledStatus, toOutputs } from "./mapping";
+import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs } from "./mapping";
 import { sleep } from "./retry";
 import { isUnknown, validateInputs } from "./validate";
 
@@ -119,8 +119,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const key = this.keyOf(id, props);
         const live = await this.client(key.regionId).describeListener(key);
         if (!live) return {};
-        const outs = toOutputs(props, live, key.regionId);
-        return { id, props: outs, inputs: outs } as pulumi.dynamic.ReadResult;
+        const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
+        return { id, props: outs, inputs: inputsFromOutputs(outs, this.settings().region) } as pulumi.dynamic.ReadResult;
     }
 
     async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {

@@ -68,7 +68,7 @@ function checkValue(field: FieldSpec, value: unknown): string | undefined {
             const known: Record<string, string> = {};
             for (const [k, v] of Object.entries(value)) {
                 if (isUnknown(v)) continue;
-                if (typeof v !== "string") return `values must be strings; tag ${JSON.stringify(k.slice(0, 80))} is ${describeValue(v)}`;
+                if (typeof v !== "string") return `value of ${JSON.stringify(k.slice(0, 80))} must be a string; got ${describeValue(v)}`;
                 known[k] = v;
             }
             return field.check?.(known as never);

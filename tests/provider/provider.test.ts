@@ -61,7 +61,10 @@ describe("TcpListenerProvider against the emulator", function () {
         expect(fx.calls()).to.equal(1);
         expect(read.id).to.equal(id);
         expect(read.props).to.include({ status: "running", bandwidth: -1 });
-        expect(read.inputs).to.include({ backendServerPort: 8080 });
+        // Inputs as a program would write them: required fields and what differs from the defaults.
+        expect(read.inputs).to.deep.equal({
+            loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, tags: { team: "web" }, owner: "proj/dev/web",
+        });
         await fx.slb.call("DeleteLoadBalancerListener", { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80 });
         expect((await fx.provider.read!(id, outs)).id).to.equal(undefined);
     });
