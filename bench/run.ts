@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { ProviderHost, PropertyMap } from "../tests/harness";
 import { Cell, median, pct, ratio, sec, table } from "./table";
-import { BUSY_CODES, CallAnalysis, DESCRIBE, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
+import { BUSY_CODES, CallAnalysis, DESCRIBE, MAX_LISTENERS_PER_LB, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
 const { values: args } = parseArgs({
     options: {
@@ -209,6 +209,10 @@ interface ChainRow {
     throttled: number;
     failures: number;
     failureText: string[];
+    /** Error answers other than busy/throttling/not-found, by code. */
+    errorCodes: Record<string, number>;
+    /** More listeners per load balancer than the service's quota allows: failures are expected. */
+    overQuota: boolean;
 }
 
 function chainRow(operation: string, n: number, lbs: number, m: Measured): ChainRow {
@@ -221,16 +225,22 @@ function chainRow(operation: string, n: number, lbs: number, m: Measured): Chain
         operation, n, lbs, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, chain: a.chain,
         boundChangeMs, boundRoundTripMs, ratioChange: m.wallMs / boundChangeMs, ratioRoundTrip: m.wallMs / boundRoundTripMs,
         spanRatioRoundTrip: a.spanMs / boundRoundTripMs, calls: a.total, describes: a.describes, busy: a.busy, throttled: a.throttled,
-        failures: failureText.length + a.otherErrors, failureText,
+        failures: failureText.length, failureText, errorCodes: a.otherErrorCodes, overQuota: Math.ceil(n / lbs) > MAX_LISTENERS_PER_LB,
     };
 }
 
 function printChainTable(rows: ChainRow[]): void {
     say(table(["op", "N", "LBs", "wall s", "API span s", "before 1st call s", "chain", "chain×change s", "chain×(change+latency) s",
-        "wall / chain×change", "wall / chain×(change+lat.)", "span / chain×(change+lat.)", "calls", "of which Describe", "busy", "throttled", "failures"],
+        "wall / chain×change", "wall / chain×(change+lat.)", "span / chain×(change+lat.)", "calls", "of which Describe", "busy", "throttled", "failed resources", "error answers"],
     rows.map((r) => [r.operation, r.n, r.lbs, sec(r.wallMs), sec(r.apiSpanMs), sec(r.beforeFirstCallMs), r.chain, sec(r.boundChangeMs),
         sec(r.boundRoundTripMs), ratio(r.ratioChange), ratio(r.ratioRoundTrip), ratio(r.spanRatioRoundTrip), r.calls, r.describes, r.busy,
-        r.throttled, r.failures] as Cell[])));
+        r.throttled, r.failures, Object.entries(r.errorCodes).map(([c, k]) => `${c} ×${k}`).join(", ") || "none"] as Cell[])));
+    for (const r of rows.filter((x) => x.overQuota)) {
+        say();
+        say(`N=${r.n} on ${r.lbs} load balancer(s) asks for more than the service's quota of ${MAX_LISTENERS_PER_LB} listeners per load balancer: ` +
+            `${r.n - r.failures} were created and ${r.failures} failed as expected, each with one refused Create and no retry; for example:`);
+        say(`> ${(r.failureText[0] ?? "").replace(/\s+/g, " ").slice(0, 300)}`);
+    }
 }
 
 interface ScaleResult {
@@ -322,6 +332,8 @@ interface PreviewRow {
     spanRatio: number;
     busy: number;
     failures: number;
+    /** Admitted calls per one-second window counted from the first call's arrival. */
+    perSecond: number[];
 }
 
 async function previewUnderQps(world: World, program: () => unknown): Promise<PreviewRow> {
@@ -336,7 +348,14 @@ async function previewUnderQps(world: World, program: () => unknown): Promise<Pr
         const admitted = a.total - a.throttled;
         const boundMs = (admitted / SETTINGS.qpsLimit) * 1000;
         const first = m.calls.length ? Math.min(...m.calls.map((c) => Date.parse(c.time))) : m.startedAt;
+        const perSecond: number[] = [];
+        for (const c of m.calls.filter((x) => x.code !== THROTTLING_CODE)) {
+            const w = Math.floor((Date.parse(c.time) - first) / 1000);
+            while (perSecond.length <= w) perSecond.push(0);
+            perSecond[w]++;
+        }
         return {
+            perSecond,
             n: PREVIEW_N, qpsLimit: SETTINGS.qpsLimit, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, admitted,
             calls: a.total, throttled: a.throttled, throttledShare: a.total ? a.throttled / a.total : 0, boundMs, ratio: m.wallMs / boundMs,
             spanRatio: a.spanMs / boundMs, busy: a.busy, failures: failuresOf(m.result).length + a.otherErrors,
@@ -350,12 +369,13 @@ function printPreview(r: PreviewRow): void {
     say(`### 3. No-op preview of ${r.n} listeners with a QPS limit of ${r.qpsLimit} (created first without the limit)`);
     say();
     say(table(["N", "QPS limit", "wall s", "API span s", "before 1st call s", "bound s (calls / QPS)", "wall / bound", "span / bound",
-        "calls", "throttled", "throttled share", "busy", "failures"],
+        "calls", "throttled", "throttled share", "admitted per second", "busy", "failures"],
     [[r.n, r.qpsLimit, sec(r.wallMs), sec(r.apiSpanMs), sec(r.beforeFirstCallMs), sec(r.boundMs), ratio(r.ratio), ratio(r.spanRatio),
-        r.calls, r.throttled, pct(r.throttledShare), r.busy, r.failures]]));
+        r.calls, r.throttled, pct(r.throttledShare), r.perSecond.join(" / "), r.busy, r.failures]]));
     say();
     say(`bound = calls the service admitted / QPS limit (the limit is a sliding one-second window per account, answered with ${THROTTLING_CODE}).`);
     say("The provider paces calls per account (at most 8 in flight; after the first throttle, a learned per-second limit).");
+    say("\"Admitted per second\" counts the admitted calls in consecutive one-second windows from the first call: at 50 QPS, 100 calls need two.");
     say();
 }
 
@@ -469,7 +489,11 @@ function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
             v.push({ target: `${name}: wall / chain×change ≤ ${TARGET_RATIO}`, measured: ratio(r.ratioChange), met: r.ratioChange <= TARGET_RATIO });
         }
         for (const r of rows) {
-            v.push({ target: `${label === "up" ? "up" : r.operation} N=${r.n} on ${r.lbs} LB: 0 busy rejections, 0 failures`, measured: `${r.busy} busy, ${r.failures} failures`, met: r.busy === 0 && r.failures === 0 });
+            const name = `${label === "up" ? "up" : r.operation} N=${r.n} on ${r.lbs} LB`;
+            v.push({ target: `${name}: 0 busy rejections`, measured: String(r.busy), met: r.busy === 0 });
+            v.push(r.overQuota
+                ? { target: `${name}: 0 failures (n/a: over the ${MAX_LISTENERS_PER_LB}-listener quota per LB)`, measured: `${r.failures} refused by the quota`, met: r.failures === r.n - MAX_LISTENERS_PER_LB * r.lbs }
+                : { target: `${name}: 0 failures`, measured: String(r.failures), met: r.failures === 0 });
         }
     }
     if (s.preview) {
@@ -507,10 +531,11 @@ async function main(): Promise<void> {
     say();
     say(table(["target", "measured", "met"], v.map((x) => [x.target, x.measured, x.met])));
     say();
-    say(`Total benchmark time: ${sec(totalMs)} s.`);
+    const loadAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
+    say(`Total benchmark time: ${sec(totalMs)} s. Load average at the end: ${loadAtEnd.join(" / ")}.`);
     if (args.json) {
         console.log(JSON.stringify({
-            settings: SETTINGS, machine, full: args.full, busyCodes: [...BUSY_CODES],
+            settings: SETTINGS, machine: { ...machine, loadAverageAtEnd: loadAtEnd }, full: args.full, busyCodes: [...BUSY_CODES],
             callsPerOperation: f1 && FIGURES.has(1) ? { listeners: FIG1_LISTENERS, rows: f1.rows, problems: f1.failures } : undefined,
             scale: FIGURES.has(2) ? s.up : undefined,
             preview: s.preview,

@@ -24,6 +24,8 @@ export const BUSY_CODES: ReadonlySet<string> = new Set([
     "OperationBusy", "ServiceIsConfiguring", "OperationFailed.ListenerStatusNotSupport", "SystemBusy", "ServiceIsStopping",
 ]);
 export const THROTTLING_CODE = "Throttling.User";
+/** The service's listener quota per load balancer (the emulator enforces it: ListenerNumberOverLimit). */
+export const MAX_LISTENERS_PER_LB = 50;
 /** What the Describe answers for a listener (or load balancer) that does not exist. */
 const NOT_FOUND_CODES: ReadonlySet<string> = new Set(["InvalidParameter", "ListenerNotFound", "InvalidLoadBalancerId.NotFound"]);
 
@@ -249,6 +251,8 @@ export interface CallAnalysis {
     notFound: number;
     /** Other error answers (not busy, not throttling, not a not-found Describe). */
     otherErrors: number;
+    /** The codes of those other error answers, with counts. */
+    otherErrorCodes: Record<string, number>;
     /** First arrival to last answer, from the request log. */
     spanMs: number;
 }
@@ -261,6 +265,7 @@ export function analyse(calls: readonly RequestLogEntry[]): CallAnalysis {
     let throttled = 0;
     let otherErrors = 0;
     let notFound = 0;
+    const otherErrorCodes: Record<string, number> = {};
     let first = Infinity;
     let last = -Infinity;
     for (const c of calls) {
@@ -278,11 +283,14 @@ export function analyse(calls: readonly RequestLogEntry[]): CallAnalysis {
         else if (c.code === THROTTLING_CODE) throttled++;
         // A Describe that finds nothing is how a delete is confirmed, not a failure.
         else if (c.action === DESCRIBE && NOT_FOUND_CODES.has(c.code)) notFound++;
-        else otherErrors++;
+        else {
+            otherErrors++;
+            otherErrorCodes[c.code] = (otherErrorCodes[c.code] ?? 0) + 1;
+        }
     }
     return {
         total: calls.length, byAction, mutating, chain: Math.max(0, ...perLb.values()), describes: byAction[DESCRIBE] ?? 0,
-        busy, throttled, notFound, otherErrors, spanMs: calls.length ? last - first : 0,
+        busy, throttled, notFound, otherErrors, otherErrorCodes, spanMs: calls.length ? last - first : 0,
     };
 }
 
