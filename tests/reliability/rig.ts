@@ -60,11 +60,18 @@ interface Watched {
     text: string | (() => string);
 }
 
-/** Collects every text the product produced during a test and scans it for SECRET. */
+/** Collects every text the product produced during a test and scans it for SECRET (and other credentials). */
 export class SecretWatch {
     private watched: Watched[] = [];
-    /** Totals over the whole run, for the summary line of the secrets scenario. */
-    readonly totals = { scans: 0, texts: 0, bytes: 0 };
+    /** Credentials of the current test besides SECRET (an STS token, a wrong secret); cleared after each scan. */
+    private extra: string[] = [];
+    /** Totals over the whole run, for the summary line. */
+    readonly totals = { scans: 0, texts: 0, bytes: 0, leaks: 0 };
+
+    /** Also scan for `credential` until the end of the current test. */
+    alsoFor(credential: string): void {
+        this.extra.push(credential);
+    }
 
     add(where: string, text: string | (() => string)): void {
         this.watched.push({ where, text });
@@ -84,12 +91,14 @@ export class SecretWatch {
     assertClean(): { texts: number; bytes: number } {
         const leaks: string[] = [];
         let bytes = 0;
+        const needles = [SECRET, ...this.extra];
         for (const w of this.watched) {
             const text = typeof w.text === "function" ? w.text() : w.text;
             bytes += text.length;
-            if (text.includes(SECRET)) {
-                const at = text.indexOf(SECRET);
-                const context = text.slice(Math.max(0, at - 80), at + SECRET.length + 40).split(SECRET).join("<SECRET>");
+            for (const [i, needle] of needles.entries()) {
+                const at = text.indexOf(needle);
+                if (at < 0) continue;
+                const context = text.slice(Math.max(0, at - 80), at + needle.length + 40).split(needle).join(`<CREDENTIAL ${i}>`);
                 leaks.push(`${w.where}: ...${context}...`);
             }
         }
@@ -97,13 +106,21 @@ export class SecretWatch {
         this.totals.scans++;
         this.totals.texts += texts;
         this.totals.bytes += bytes;
+        this.totals.leaks += leaks.length;
         this.watched = [];
+        this.extra = [];
         if (leaks.length) throw new Error(`the access-key secret leaked into ${leaks.length} place(s):\n${leaks.join("\n")}`);
         return { texts, bytes };
     }
 }
 
 export const secrets = new SecretWatch();
+
+// One line at the very end of the run (a root-level hook): how much output the secret watch went through.
+if (typeof after === "function") {
+    after(() => console.log(`      [secrets] ${secrets.totals.scans} tests scanned: ${secrets.totals.texts} texts, ` +
+        `${(secrets.totals.bytes / 1024 / 1024).toFixed(1)} MiB (outputs, diagnostics, errors, state files, request logs); leaks ${secrets.totals.leaks}`));
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The emulator: in-process or a CLI child process
@@ -326,6 +343,10 @@ export function providerHostPids(): number[] {
 
 export interface EngineSettings {
     stack?: string;
+    /** Another SLB endpoint than the rig's emulator (e.g. one where nothing listens). */
+    endpoint?: string;
+    /** Replaces the stack config's secret key (e.g. a wrong one). */
+    secretKey?: string;
     statePath?: string;
     retryTimeoutSeconds?: number;
     parallel?: number;
@@ -335,18 +356,20 @@ export class Rig {
     readonly observer: SlbClient;
     private readonly dirs: string[] = [];
 
-    private constructor(readonly emulator: EmulatorHandle, readonly lbIds: string[]) {
+    private constructor(readonly emulator: EmulatorHandle, readonly lbIds: string[], readonly securityToken?: string) {
         this.observer = slbClient(emulator.endpoint, emulator.observer);
     }
 
-    /** An in-process emulator with `loadBalancers` load balancers. */
-    static async start(o: { loadBalancers?: number; faults?: FaultSettings } = {}): Promise<Rig> {
-        const emulator = await startEmulator({ timings: FAST_TIMINGS, accounts: ACCOUNTS, faults: o.faults });
-        return Rig.on(inProcess(emulator), o.loadBalancers ?? 1);
+    /** An in-process emulator with `loadBalancers` load balancers; with `securityToken`, the provider's key needs
+     * that STS token (set as secret stack config `alicloud:securityToken`). */
+    static async start(o: { loadBalancers?: number; faults?: FaultSettings; securityToken?: string; timings?: typeof FAST_TIMINGS } = {}): Promise<Rig> {
+        const accounts = ACCOUNTS.map((a) => (a.accessKeyId === PROVIDER_KEY_ID && o.securityToken ? { ...a, securityToken: o.securityToken } : a));
+        const emulator = await startEmulator({ timings: o.timings ?? FAST_TIMINGS, accounts, faults: o.faults });
+        return Rig.on(inProcess(emulator), o.loadBalancers ?? 1, o.securityToken);
     }
 
     /** A rig on an emulator that is already running (e.g. an EmulatorProcess). */
-    static async on(emulator: EmulatorHandle, loadBalancers: number): Promise<Rig> {
+    static async on(emulator: EmulatorHandle, loadBalancers: number, securityToken?: string): Promise<Rig> {
         try {
             const observer = slbClient(emulator.endpoint, emulator.observer);
             const lbIds: string[] = [];
@@ -354,7 +377,7 @@ export class Rig {
                 const lb = await observer.call("CreateLoadBalancer", { RegionId: REGION, LoadBalancerName: `reliability-${i}` });
                 lbIds.push(lb.LoadBalancerId as string);
             }
-            const rig = new Rig(emulator, lbIds);
+            const rig = new Rig(emulator, lbIds, securityToken);
             secrets.add("emulator request log", () => rig.lastLog);
             return rig;
         } catch (e) {
@@ -367,12 +390,13 @@ export class Rig {
     private lastLog = "";
 
     /** Stack config as a user would set it: region, key id, secret key as a SECRET config value, endpoint. */
-    config(retryTimeoutSeconds = 30): Record<string, string | { secret: string }> {
+    config(retryTimeoutSeconds = 30, endpoint = this.emulator.endpoint): Record<string, string | { secret: string }> {
         return {
+            ...(this.securityToken ? { "alicloud:securityToken": secret(this.securityToken) } : {}),
             "alicloud:region": REGION,
             "alicloud:accessKey": PROVIDER_KEY_ID,
             "alicloud:secretKey": secret(SECRET),
-            "alicloud:endpoints": JSON.stringify([{ slb: this.emulator.endpoint }]),
+            "alicloud:endpoints": JSON.stringify([{ slb: endpoint }]),
             "slbListener:retryTimeoutSeconds": String(retryTimeoutSeconds),
         };
     }
@@ -384,7 +408,9 @@ export class Rig {
             this.dirs.push(dir);
             statePath = path.join(dir, "state.json");
         }
-        return new Engine({ stack: o.stack, statePath, parallel: o.parallel, config: this.config(o.retryTimeoutSeconds) });
+        const config = this.config(o.retryTimeoutSeconds, o.endpoint);
+        if (o.secretKey !== undefined) config["alicloud:secretKey"] = secret(o.secretKey);
+        return new Engine({ stack: o.stack, statePath, parallel: o.parallel, config });
     }
 
     /** Runs an operation and hands its output and the state file to the secret watch. */
@@ -413,6 +439,16 @@ export class Rig {
             const { code, message } = e as { code?: string; message?: string };
             if (code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/.test(message ?? ""))) return undefined;
             throw e;
+        }
+    }
+
+    /** The listener once it has left any transitional status (starting, configuring, stopping). */
+    async settled(lbId: string, port: number, timeoutMs = 5000): Promise<LiveAttributes | undefined> {
+        const until = Date.now() + timeoutMs;
+        for (;;) {
+            const live = await this.describe(lbId, port);
+            if (!live || !["starting", "configuring", "stopping"].includes(live.Status) || Date.now() > until) return live;
+            await sleep(20);
         }
     }
 
