@@ -486,7 +486,8 @@ function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
         for (const r of rows.filter((x) => x.n === TARGET_N)) {
             const name = `${r.operation} N=${r.n} on ${r.lbs} LB`;
             v.push({ target: `${name}: wall / chain×(change+latency) ≤ ${TARGET_RATIO}`, measured: ratio(r.ratioRoundTrip), met: r.ratioRoundTrip <= TARGET_RATIO });
-            v.push({ target: `${name}: wall / chain×change ≤ ${TARGET_RATIO}`, measured: ratio(r.ratioChange), met: r.ratioChange <= TARGET_RATIO });
+            const floor = (SETTINGS.changeMs + SETTINGS.latencyMs) / SETTINGS.changeMs;
+            v.push({ target: `${name}: wall / chain×change ≤ ${TARGET_RATIO} (strict: one round trip per change puts the floor at ${ratio(floor)})`, measured: ratio(r.ratioChange), met: r.ratioChange <= TARGET_RATIO });
         }
         for (const r of rows) {
             const name = `${label === "up" ? "up" : r.operation} N=${r.n} on ${r.lbs} LB`;
