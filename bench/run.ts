@@ -38,7 +38,7 @@ const SETTINGS = {
     changeMs: Number(args["change-ms"]),
     qpsLimit: Number(args["qps-limit"]),
     coldStarts: Number(args["cold-starts"]),
-    emulator: args["child-emulator"] ? "child process" : "in the benchmark process",
+    emulator: args["child-emulator"] ? "in a child process" : "in the benchmark process",
 };
 const FIGURES = new Set(args.only.split(",").map((s) => Number(s.trim())));
 const SCALE_CASES: Array<{ n: number; lbs: number; full?: boolean }> = [
