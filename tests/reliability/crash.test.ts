@@ -4,7 +4,7 @@
 // recognises its own listener by the ownership tag `pulumi-owner` = <project>/<stack>/<name>. And it must not
 // take over a listener it did not create: one made outside Pulumi, or one of another stack.
 import { expect } from "chai";
-import { Rig, expectOk, idOf, listenerProgram, mismatches, providerHostPids, stateIds, useRigs, waitUntil } from "./rig";
+import { ListenerSpec, Rig, expectOk, idOf, listenerProgram, mismatches, providerHostPids, stateIds, useRigs, waitUntil } from "./rig";
 
 const CREATE = "CreateLoadBalancerTCPListener";
 const START = "StartLoadBalancerListener";
@@ -13,54 +13,92 @@ describe("reliability: provider host killed between create and start", function 
     this.timeout(60_000);
     const rigs = useRigs();
 
-    it("the next up finishes the listener the killed host created, recognising it by its ownership tag", async () => {
-        const rig = rigs.add(await Rig.start());
-        const lb = rig.lbIds[0];
+    it("the next up finishes the listeners the killed host created, recognising them by their ownership tag", async () => {
+        const rig = rigs.add(await Rig.start({ loadBalancers: 3 }));
         const engine = rig.engine();
-        const spec = { name: "web", loadBalancerId: lb, listenerPort: 80, description: "crash test", tags: { app: "web" } };
-        const owner = `${engine.project}/${engine.stack}/web`;
+        const owner = (name: string) => `${engine.project}/${engine.stack}/${name}`;
+        // One listener per load balancer gets as far as its Start, held by the emulator; "late" is created between web's
+        // Create and Start (the load balancer's queue is first come, first served) and its Start waits behind web's.
+        const specs: ListenerSpec[] = [
+            { name: "web", loadBalancerId: rig.lbIds[0], listenerPort: 80, description: "crash test", tags: { app: "web" } },
+            { name: "api", loadBalancerId: rig.lbIds[1], listenerPort: 80 },
+            { name: "admin", loadBalancerId: rig.lbIds[2], listenerPort: 8443, backendServerPort: 443 },
+            { name: "late", loadBalancerId: rig.lbIds[0], listenerPort: 81 },
+        ];
 
-        // The first Start is held for 15 s (then its connection is dropped, so it never takes effect).
-        await rig.emulator.setFaults({ rules: [{ action: START, latencyMs: 15_000, drop: true, count: 1 }] });
-        const crashing = rig.run("crashing up", engine, "up", listenerProgram([spec]));
-        const created = await waitUntil("the create to succeed", async () => (await rig.log()).find((e) => e.action === CREATE && e.status === 200));
-        await waitUntil("the start to be on its way", async () => (await rig.emulator.faultStats()).byKind.rule === 1);
+        // Every Start is held for 15 s (then its connection is dropped, so it never takes effect).
+        await rig.emulator.setFaults({ rules: [{ action: START, latencyMs: 15_000, drop: true }] });
+        const crashing = rig.run("crashing up", engine, "up", listenerProgram(specs));
+        await waitUntil("four creates to succeed", async () => (await rig.log()).filter((e) => e.action === CREATE && e.status === 200).length === 4);
+        await waitUntil("three starts to be on their way", async () => (await rig.emulator.faultStats()).byKind.rule === 3);
         const pids = providerHostPids();
         expect(pids, "one provider host running").to.have.length(1);
         process.kill(pids[0], "SIGKILL");
-        const killedAfterMs = Date.now() - Date.parse(created.time);
         const crash = await crashing;
         await rig.emulator.setFaults({});
 
         expect(crash.ok, "the operation reports the crash").to.equal(false);
-        expect(crash.errors.map((e) => e.urn)).to.deep.equal([engine.urn("pulumi-nodejs:dynamic/slb:TcpListener", "web")]);
-        expect(stateIds(engine), "the crashed create is not in state").to.deep.equal([]);
-        const orphan = await rig.describe(lb, 80);
-        expect(orphan?.Status, "created, never started").to.equal("stopped");
-        expect(orphan?.Tags?.Tag).to.deep.include({ TagKey: "pulumi-owner", TagValue: owner });
+        expect(crash.errors.map((e) => e.urn?.split("::").pop()).sort()).to.deep.equal(["admin", "api", "late", "web"]);
+        expect(stateIds(engine), "the crashed creates are not in state").to.deep.equal([]);
+        const all = specs.map((s) => idOf(s.loadBalancerId, s.listenerPort)).sort();
+        expect(await rig.liveIds(), "created, not recorded").to.deep.equal(all);
+        for (const s of specs) {
+            const live = await rig.describe(s.loadBalancerId, s.listenerPort);
+            expect(live?.Status, `${s.name}: created, never started`).to.equal("stopped");
+            expect(live?.Tags?.Tag).to.deep.include({ TagKey: "pulumi-owner", TagValue: owner(s.name) });
+        }
 
         // Next up: a new Engine and host on the same state file.
         const before = (await rig.log()).length;
         const t0 = Date.now();
-        const recovery = await rig.run("recovery up", rig.engine({ statePath: engine.statePath }), "up", listenerProgram([spec]));
+        const recovery = await rig.run("recovery up", rig.engine({ statePath: engine.statePath }), "up", listenerProgram(specs));
         const recoveryMs = Date.now() - t0;
         expectOk(recovery, "recovery up");
-        expect(recovery.steps.map((s) => `${s.op} ${s.name}`)).to.deep.equal(["create web"]);
-        expect(mismatches(await rig.describe(lb, 80), spec, owner)).to.deep.equal([]);
-        expect(stateIds(engine)).to.deep.equal([idOf(lb, 80)]);
-        expect(await rig.liveIds()).to.deep.equal([idOf(lb, 80)]);
+        expect(recovery.steps.map((s) => `${s.op} ${s.name}`).sort()).to.deep.equal(["create admin", "create api", "create late", "create web"]);
+        for (const s of specs) expect(mismatches(await rig.settled(s.loadBalancerId, s.listenerPort), s, owner(s.name))).to.deep.equal([]);
+        expect(stateIds(engine)).to.deep.equal(all);
+        expect(await rig.liveIds()).to.deep.equal(all);
         const calls = (await rig.log()).slice(before);
-        expect(calls.filter((e) => e.action === CREATE).map((e) => e.code), "create finds its own listener").to.deep.equal(["ListenerAlreadyExists"]);
-        expect(calls.filter((e) => e.action === START && e.status === 200)).to.have.length(1);
+        expect(calls.filter((e) => e.action === CREATE).map((e) => e.code ?? "ok").sort(), "creates find their own listeners")
+            .to.deep.equal(["ListenerAlreadyExists", "ListenerAlreadyExists", "ListenerAlreadyExists", "ListenerAlreadyExists"]);
+        expect(calls.filter((e) => e.action === START && e.status === 200)).to.have.length(4);
         expect(calls.filter((e) => e.action === "DeleteLoadBalancerListener"), "nothing deleted").to.deep.equal([]);
         expect(recovery.diagnostics.join("\n"), "no adoptExisting needed").not.to.match(/adoptExisting/);
 
-        const destroyed = await rig.run("destroy", engine, "destroy");
-        expectOk(destroyed, "destroy");
+        expectOk(await rig.run("destroy", engine, "destroy"), "destroy");
         expect(await rig.liveIds()).to.deep.equal([]);
-        console.log(`      [crash] host SIGKILLed ${killedAfterMs} ms after Create succeeded, Start held; state after crash: 0 resources, ` +
-            `listener stopped with owner tag; recovery up ${recoveryMs} ms: Create -> ListenerAlreadyExists, recognised by tag, ` +
-            `${calls.filter((e) => e.action === START).length} Start, 0 Delete; listener running and in state`);
+        console.log(`      [crash] host SIGKILLed with 4 Creates done, 3 Starts held and 1 queued; state after crash: 0 resources, ` +
+            `4 stopped listeners with owner tags on the service; recovery up ${recoveryMs} ms: 4 Creates -> ListenerAlreadyExists, ` +
+            `recognised by tag, 4 Starts, 0 Deletes; all 4 running and in state`);
+        console.log(`      [crash] error of the crashed up: ${crash.errors[0].message.split("\n")[0]}`);
+    });
+
+    it("a host killed in the middle of destroy: the next destroy finishes, nothing left", async () => {
+        const rig = rigs.add(await Rig.start());
+        const lb = rig.lbIds[0];
+        const engine = rig.engine();
+        const specs: ListenerSpec[] = [80, 81, 82].map((p) => ({ name: `d${p}`, loadBalancerId: lb, listenerPort: p }));
+        expectOk(await rig.run("up", engine, "up", listenerProgram(specs)), "up");
+        // The first delete goes through; the host dies while it waits to see the listener gone.
+        await rig.emulator.setFaults({ rules: [{ action: "DescribeLoadBalancerTCPListenerAttribute", latencyMs: 15_000, drop: true, count: 1 }] });
+        const before = (await rig.log()).length;
+        const crashing = rig.run("crashing destroy", engine, "destroy");
+        await waitUntil("the delete to be confirmed", async () => (await rig.log()).slice(before).some((e) => e.action === "DeleteLoadBalancerListener" && e.status === 200));
+        await waitUntil("the check to be on its way", async () => (await rig.emulator.faultStats()).byKind.rule === 1);
+        process.kill(providerHostPids()[0], "SIGKILL");
+        const crash = await crashing;
+        await rig.emulator.setFaults({});
+        expect(crash.ok).to.equal(false);
+        expect(stateIds(engine), "the interrupted delete is still in state").to.have.length(3);
+        expect(await rig.liveIds()).to.have.length(2);
+
+        const again = await rig.run("destroy again", rig.engine({ statePath: engine.statePath }), "destroy");
+        expectOk(again, "destroy again");
+        expect(stateIds(engine)).to.deep.equal([]);
+        expect(await rig.liveIds()).to.deep.equal([]);
+        const deletes = (await rig.log()).slice(before).filter((e) => e.action === "DeleteLoadBalancerListener").map((e) => e.code ?? "ok");
+        console.log(`      [crash] host SIGKILLed mid-destroy after 1 of 3 deletes; next destroy: ${again.steps.length} deletes ` +
+            `(the gone one answered ${deletes.filter((c) => c !== "ok").join(", ") || "ok"}), nothing left`);
     });
 
     it("does not take over a listener made outside Pulumi or by another stack: up fails naming both owners", async () => {
