@@ -8,7 +8,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { OperationResult } from "../harness";
 import { PACKAGE_NAME, installPackageAlias, packageRoot } from "../support/package-alias";
-import { Lab, LiveListener, REGION } from "./lab";
+import { Lab, LiveListener, REGION, useLab } from "./lab";
 
 const ROOT = packageRoot();
 
@@ -23,26 +23,18 @@ const tagsOf = (live: LiveListener | undefined) => Object.fromEntries((live?.Tag
 
 describe("shipped programs (examples and the root program) through the engine harness", function () {
     this.timeout(60_000);
+    // A fresh lab per test; after each: no access-key secret in any state file or output, a clean __provider.
+    const currentLab = useLab();
     let lab: Lab;
+    beforeEach(() => {
+        lab = currentLab();
+    });
     let removeAlias: () => void;
 
     before(() => {
         removeAlias = installPackageAlias();
     });
     after(() => removeAlias());
-    beforeEach(async () => {
-        lab = await Lab.start();
-    });
-    afterEach(async function () {
-        try {
-            lab.assertNoSecretLeaked();
-            lab.assertProviderTextClean();
-        } catch (e) {
-            if (this.currentTest?.state === "passed") (this.test as Mocha.Hook).error(e);
-        } finally {
-            await lab.close();
-        }
-    });
 
     const expectOk = (r: OperationResult) =>
         expect(r.ok, JSON.stringify({ errors: r.errors, failures: r.failures, diagnostics: r.diagnostics }, null, 1)).to.equal(true);

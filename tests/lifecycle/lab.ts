@@ -181,3 +181,27 @@ export function assertCleanProviderText(text: string, where = "state"): void {
         expect(text.includes(forbidden), `${where}: __provider contains ${JSON.stringify(forbidden)}`).to.equal(false);
     }
 }
+
+/**
+ * Registers the per-test lab: a fresh one before each test, and after each the checks every scenario owes
+ * (no access-key secret anywhere, a clean __provider), then closes it. Returns a getter for the current lab.
+ */
+export function useLab(): () => Lab {
+    let lab: Lab | undefined;
+    beforeEach(async () => {
+        lab = await Lab.start();
+    });
+    afterEach(async function () {
+        try {
+            lab!.assertNoSecretLeaked();
+            lab!.assertProviderTextClean();
+        } catch (e) {
+            // Fail the scenario itself (a throwing afterEach would skip the rest of the suite).
+            if (this.currentTest?.state === "passed") (this.test as Mocha.Hook).error(e);
+            else console.error(`    also: ${(e as Error).message}`);
+        } finally {
+            await lab!.close();
+        }
+    });
+    return () => lab!;
+}

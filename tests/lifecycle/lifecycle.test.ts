@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { TcpListener, TcpListenerArgs } from "../../provider";
 import { MockArgs, OperationResult } from "../harness";
-import { Lab, REGION, assertCleanProviderText, providerTexts } from "./lab";
+import { Lab, REGION, assertCleanProviderText, providerTexts, useLab } from "./lab";
 
 type Spec = Partial<TcpListenerArgs> & { listenerPort: number };
 
@@ -20,23 +20,11 @@ class StandInLoadBalancer extends pulumi.CustomResource {
 
 describe("TcpListener lifecycle (engine harness + emulator)", function () {
     this.timeout(60_000);
+    // A fresh lab per test; after each: no access-key secret in any state file or output, a clean __provider.
+    const currentLab = useLab();
     let lab: Lab;
-
-    beforeEach(async () => {
-        lab = await Lab.start();
-    });
-    afterEach(async function () {
-        try {
-            // After every scenario: no access-key secret in any state file or output, and a clean __provider.
-            lab.assertNoSecretLeaked();
-            lab.assertProviderTextClean();
-        } catch (e) {
-            // Fail the scenario itself (a throwing afterEach would skip the rest of the suite).
-            if (this.currentTest?.state === "passed") (this.test as Mocha.Hook).error(e);
-            else console.error(`    also: ${(e as Error).message}`);
-        } finally {
-            await lab.close();
-        }
+    beforeEach(() => {
+        lab = currentLab();
     });
 
     /** A program with one TcpListener per entry (defaults: backend port 8080, unlimited bandwidth, the lab's LB). */
