@@ -44,7 +44,7 @@ describe("API calls per operation (engine harness + emulator)", function () {
         });
 
         // The steps build on each other (create, then preview/refresh/update of what exists, then delete).
-        it("create: Create 1 + Start 1 per listener, every setting in the Create call; at most one status poll", async () => {
+        it("create: Create 1 + Start 1 per listener, no follow-up Set or Tag; at most one status poll", async () => {
             const a = await calls((e) => e.up(program()), "create");
             expect(a.byAction.CreateLoadBalancerTCPListener, summary(a)).to.equal(LISTENERS);
             expect(a.byAction.StartLoadBalancerListener, summary(a)).to.equal(LISTENERS);
