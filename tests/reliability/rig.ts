@@ -2,12 +2,12 @@
 // be killed and restarted on the same port and state file), N load balancers, engines (tests/harness) configured
 // for it, programs of TcpListeners, read-back through a separate observer access key, request-log arithmetic
 // (faults by kind, retries, busy codes, calls in flight), a way to kill the provider host mid-operation, and the
-// SECRET WATCH: every operation's output and state file, the emulator's request log and the CLI's output are
-// recorded and scanned for the access-key secret after each test (`useRig`).
+// SECRET WATCH: every operation's output and state file, the emulator's request log, the CLI's output and its
+// state file are recorded and scanned for the access-key secret after each test (`useRigs`).
 //
-// Two access keys on one account: the provider's (PROVIDER_KEY_ID / SECRET, a fresh random secret per run, so a scan hit cannot be a
-// coincidence) and the observer's, used only by the tests to read the emulator back. The request log tells them
-// apart by access key id, so "calls the provider made" never includes the test's own reads.
+// Two access keys on one account: the provider's (PROVIDER_KEY_ID / SECRET, a fresh random secret per run, so a
+// scan hit cannot be a coincidence) and the observer's, used only by the tests to read the emulator back. The
+// request log tells them apart by access key id, so "calls the provider made" never includes the tests' own reads.
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
@@ -163,6 +163,7 @@ export class EmulatorProcess implements EmulatorHandle {
         p.output.push(...output);
         child.more((l) => p.output.push(l));
         secrets.add("emulator CLI output", () => p.output.join("\n"));
+        secrets.add("emulator state file", () => (fs.existsSync(statePath) ? fs.readFileSync(statePath, "utf8") : ""));
         return p;
     }
 
@@ -388,6 +389,7 @@ export class Rig {
 
     /** The emulator's request log as last fetched (scanned for the secret after the test). */
     private lastLog = "";
+    private lastLogEntries = 0;
 
     /** Stack config as a user would set it: region, key id, secret key as a SECRET config value, endpoint. */
     config(retryTimeoutSeconds = 30, endpoint = this.emulator.endpoint): Record<string, string | { secret: string }> {
@@ -426,6 +428,9 @@ export class Rig {
     /** Every call the emulator logged, or only the provider's. */
     async log(who: "provider" | "all" = "provider"): Promise<RequestLogEntry[]> {
         const all = await this.emulator.requests();
+        // A restarted emulator starts a new log: keep the old one for the secret scan.
+        if (all.length < this.lastLogEntries) secrets.add("emulator request log (before a restart)", this.lastLog);
+        this.lastLogEntries = all.length;
         this.lastLog = JSON.stringify(all);
         return who === "all" ? all : all.filter((e) => e.accessKeyId === PROVIDER_KEY_ID);
     }
