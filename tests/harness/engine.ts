@@ -133,9 +133,15 @@ class Op {
         this.aborted = true;
         if (!(e instanceof StepError)) this.errors.push({ urn, message: e instanceof Error ? e.message : String(e) });
     }
-    /** Deletes in the given order, saving after each; stops at the first error. */
+    /**
+     * Deletes like the engine: independent resources in parallel (bounded by `parallel`), started in the given
+     * order (reverse creation), saving after each; after the first error no new delete starts. The harness does
+     * not track dependencies between dynamic resources, so `parallel: 1` gives strict reverse order.
+     */
     async deleteEach(records: ResourceState[], deleted: (r: ResourceState, i: number) => void): Promise<void> {
-        for (const [i, r] of records.entries()) {
+        const limit = limiter(this.engine.parallelism);
+        await Promise.all(records.map((r, i) => limit(async () => {
+            if (this.aborted) return;
             try {
                 await this.host.delete(r.urn, r.id, r.outputs, r.inputs);
             } catch (e) {
@@ -143,7 +149,7 @@ class Op {
             }
             deleted(r, i);
             this.save();
-        }
+        })));
     }
     result(outputs: Record<string, unknown>): OperationResult {
         const steps = [...this.steps].sort((a, b) => a.order - b.order).map(({ order: _o, ...s }) => s);
@@ -159,6 +165,10 @@ class Op {
 
 export class Engine {
     readonly projectDir: string;
+    /** Max concurrent resource steps (the engine's --parallel; unbounded by default). */
+    get parallelism(): number {
+        return this.opts.parallel ?? Infinity;
+    }
     readonly project: string;
     readonly stack: string;
     readonly statePath: string;
@@ -208,7 +218,7 @@ export class Engine {
     /** Read every resource in state; an empty id drops it; returned inputs replace stored inputs. */
     refresh(o: OperationOptions = {}): Promise<OperationResult> {
         return this.withHost(o, async (op) => {
-            const limit = limiter(this.opts.parallel ?? Infinity);
+            const limit = limiter(this.parallelism);
             const refreshed = [...op.state.resources] as Array<ResourceState | undefined>;
             await Promise.all(op.state.resources.map((r, i) => limit(async () => {
                 try {
@@ -273,7 +283,7 @@ export class Engine {
 
     private deploy(program: Program, preview: boolean, o: OperationOptions): Promise<OperationResult> {
         return this.withHost(o, async (op) => {
-            const limit = limiter(this.opts.parallel ?? Infinity);
+            const limit = limiter(this.parallelism);
             const { outputs, error } = await runProgram(program, {
                 project: this.project, stack: this.stack, preview,
                 config: this.config(false) as Record<string, string>,
