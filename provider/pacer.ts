@@ -13,8 +13,9 @@ const WINDOW_MS = 1000;
 const WINDOW_SLACK_MS = 60;
 
 export class Pacer {
-    private inFlight = 0;
-    private readonly waiting: Array<() => void> = [];
+    /** Start times of the calls in flight. */
+    private inFlight: number[] = [];
+    private readonly waiting: Array<(startedAt: number) => void> = [];
     /** Start times of calls that were not throttled, within the last window. */
     private recent: number[] = [];
     private limit = Number.POSITIVE_INFINITY;
@@ -23,22 +24,24 @@ export class Pacer {
     constructor(private readonly now: () => number = Date.now) {}
 
     /** Resolves when a call may start; the caller must call `done()` with the outcome when it ends. */
-    async acquire(): Promise<number> {
-        await new Promise<void>((resolve) => {
+    acquire(): Promise<number> {
+        return new Promise<number>((resolve) => {
             this.waiting.push(resolve);
             this.pump();
         });
-        return this.now();
     }
 
     /** Records the end of a call that started at `startedAt`. */
     done(startedAt: number, throttled: boolean): void {
-        this.inFlight--;
+        const slot = this.inFlight.indexOf(startedAt);
+        if (slot >= 0) this.inFlight.splice(slot, 1);
         const now = this.now();
         this.trim(now);
         if (throttled) {
-            // What got through in the last second is what the service allows.
-            this.limit = Math.max(1, this.recent.length);
+            // What got through in the last second is what the service allows: the calls that succeeded, and
+            // the ones still in flight that the service saw before this one.
+            const admittedBefore = this.inFlight.filter((t) => t <= startedAt).length;
+            this.limit = Math.max(1, this.recent.length + admittedBefore);
         } else {
             this.recent.push(startedAt);
             if (Number.isFinite(this.limit) && this.recent.length >= this.limit) this.limit += 0.25;
@@ -54,10 +57,10 @@ export class Pacer {
     }
 
     private pump(): void {
-        while (this.waiting.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
+        while (this.waiting.length > 0 && this.inFlight.length < MAX_IN_FLIGHT) {
             const now = this.now();
             this.trim(now);
-            if (this.recent.length + this.inFlight >= this.limit) {
+            if (this.recent.length + this.inFlight.length >= this.limit) {
                 // Nothing in the window yet: a call in flight will pump when it ends.
                 if (this.recent.length === 0) return;
                 // Wait until the oldest call leaves the window.
@@ -70,8 +73,8 @@ export class Pacer {
                 }
                 return;
             }
-            this.inFlight++;
-            this.waiting.shift()!();
+            this.inFlight.push(now);
+            this.waiting.shift()!(now);
         }
     }
 }

@@ -209,7 +209,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     private async waitFor(client: SlbClient, key: ListenerKey, want: "running" | "stopped" | "deleted"): Promise<LiveListener | undefined> {
         const started = Date.now();
         const deadline = started + this.settings().retryTimeoutMs;
-        let delay = 150;
+        // A delete is usually done when its call answers: look at once. Start and stop take a transition.
+        let delay = want === "deleted" ? 0 : 150;
         let said = false;
         for (;;) {
             await sleep(delay);
@@ -223,7 +224,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
                 log(`${formatId(key)}: waiting for the listener to be ${want} (it is ${live.status})`);
                 said = true;
             }
-            delay = Math.min(delay * 2, 2000);
+            delay = Math.min(Math.max(delay * 2, 150), 2000);
         }
     }
 

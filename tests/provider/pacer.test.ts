@@ -31,7 +31,8 @@ describe("pacer: staying under an unknown rate limit", function () {
     it("learns a 50/s limit from the first throttle: few throttled calls, wall time near calls/limit", async () => {
         const { throttled, wallMs } = await simulate(100, 50, 20);
         expect(throttled).to.be.at.most(10);
-        expect(wallMs).to.be.below(2600);
+        // 100 calls at 50 per sliding second: two windows, not three (the learned limit counts calls in flight).
+        expect(wallMs).to.be.below(1900);
     });
 
     it("never has more than eight calls in flight", async () => {
