@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { FaultSettings, ModelTimings, RequestLogEntry, startEmulator } from "../emulator";
-import { Engine, OperationResult, ProviderHost, secret } from "../tests/harness";
+import { Engine, OperationResult, secret } from "../tests/harness";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, admin, slbClient } from "../tests/support/slb-client";
 import { TcpListener, TcpListenerArgs } from "../provider";
 
@@ -166,40 +166,6 @@ export class World {
             await this.emulator.setTimings(this.settings.timings);
             await this.emulator.setFaults(this.settings.faults);
         }
-    }
-
-    /**
-     * Deletes every resource in the engine's state at once, as the Pulumi engine issues deletes of resources that do
-     * not depend on each other: one real provider host (the harness's ProviderHost), Configure, then all Delete RPCs
-     * concurrently. (The harness's Engine.destroy deletes one resource at a time.) The state file is not updated.
-     */
-    async destroyConcurrently(): Promise<Measured> {
-        const engine = this.engine;
-        const resources = engine.readState().resources;
-        const config = Object.fromEntries(Object.entries(this.stackConfig()).map(([k, v]) => [k, typeof v === "string" ? v : v.secret]));
-        await this.emulator.clearRequests();
-        const startedAt = Date.now();
-        const started = performance.now();
-        const host = await ProviderHost.start({
-            cwd: engine.projectDir,
-            env: { PULUMI_NODEJS_PROJECT: engine.project, PULUMI_NODEJS_STACK: engine.stack, PULUMI_PROJECT: engine.project, PULUMI_CONFIG: JSON.stringify(config) },
-        });
-        const errors: Array<{ urn: string; message: string }> = [];
-        try {
-            await host.getPluginInfo();
-            await host.configure(config);
-            await Promise.all([...resources].reverse().map((r) => host.delete(r.urn, r.id, r.outputs, r.inputs)
-                .catch((e: unknown) => void errors.push({ urn: r.urn, message: e instanceof Error ? e.message : String(e) }))));
-        } finally {
-            await host.stop();
-        }
-        const wallMs = performance.now() - started;
-        const result: OperationResult = {
-            steps: resources.map((r) => ({ urn: r.urn, name: r.name, op: "delete" as const, id: r.id })),
-            outputs: {}, failures: [], errors, diagnostics: host.stderr, stdout: host.stdout, rpcs: host.rpcs,
-            changes: true, ok: errors.length === 0,
-        };
-        return { result, wallMs, startedAt, calls: await this.emulator.requests() };
     }
 
     close(): Promise<void> {
