@@ -53,6 +53,12 @@ interface TeaError {
 
 export class SlbClient {
     private readonly sdk: OpenApi;
+    /**
+     * Set when a call gave up because the endpoint could not be reached, cleared by any answer. While set, a
+     * network failure fails at once: calls queued behind a load balancer's lock during an outage then report
+     * it within one time bound in all, not one bound each.
+     */
+    private unreachable = false;
 
     constructor(private readonly options: ClientOptions) {
         this.sdk = new OpenApi(new Config({
@@ -86,11 +92,18 @@ export class SlbClient {
                 // A fresh request per attempt: the SDK signs each one with a new nonce and date.
                 const request = new OpenApiRequest({ query: { ...query } });
                 const response = await this.sdk.callApi(spec, request, new RuntimeOptions({ autoretry: false }));
+                this.unreachable = false;
                 return (response.body ?? {}) as Record<string, unknown>;
             } catch (raw) {
                 const e = raw as TeaError;
                 kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
-                if (!kind || Date.now() + BASE_DELAY_GUESS_MS > deadline) throw toApiError(action, e, kind !== undefined);
+                if (kind !== "network") this.unreachable = false;
+                const outage = kind === "network" && this.unreachable;
+                if (!kind || outage || Date.now() + BASE_DELAY_GUESS_MS > deadline) {
+                    if (kind === "network") this.unreachable = true;
+                    const why = outage ? OUTAGE_NOTE : kind ? GAVE_UP_NOTE : "";
+                    throw toApiError(action, e, this.options.endpoint.host, why);
+                }
                 delay = Math.min(backoffMs(kind, attempt), Math.max(0, deadline - Date.now()));
                 if (!said && Date.now() + delay - started > SAY_RETRYING_AFTER_MS) {
                     said = true;
@@ -162,9 +175,13 @@ export function listenerResourceId(key: ListenerKey): string {
     return `${key.loadBalancerId}_tcp_${key.listenerPort}`;
 }
 
-function toApiError(action: string, e: TeaError, gaveUp: boolean): SlbApiError {
+const GAVE_UP_NOTE = " Retries stopped at the time limit (slbListener:retryTimeoutSeconds).";
+const OUTAGE_NOTE = " An earlier call already found the endpoint unreachable until its time limit, so this one was not retried.";
+
+function toApiError(action: string, e: TeaError, host: string, note: string): SlbApiError {
     const code = e.data?.Code ?? e.code ?? "NetworkError";
-    const message = e.data?.Message ?? (e.statusCode === undefined ? `no answer from the SLB endpoint (${e.message ?? "network error"})` : e.message ?? "");
-    const suffix = gaveUp ? " Retries stopped at the time limit (slbListener:retryTimeoutSeconds)." : "";
-    return new SlbApiError(action, code, message + suffix, e.data?.RequestId, e.statusCode);
+    // The SDK's own text of a network error quotes the whole request URL (with V1 signatures it would carry the
+    // key id and signature): name the endpoint instead; the code says what failed (ECONNREFUSED, ...).
+    const message = e.data?.Message ?? (e.statusCode === undefined ? `no answer from the SLB endpoint ${host}.` : e.message ?? "");
+    return new SlbApiError(action, code, message + note, e.data?.RequestId, e.statusCode);
 }

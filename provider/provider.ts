@@ -228,8 +228,17 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         }
     }
 
-    /** Makes the live listener match the desired inputs; returns the resulting state. */
+    /**
+     * Makes the live listener match the desired inputs; returns the resulting state. A listener to be stopped
+     * is stopped first and one to be started is started last, so settings change while it is stopped and the
+     * Set never meets a transition of our own making (no busy answers).
+     */
     private async apply(client: SlbClient, key: ListenerKey, diff: StateDiff, live: LiveListener): Promise<LiveListener> {
+        let status = settledStatus(live.status);
+        if (diff.status === "stopped") {
+            await this.mutate(key, () => client.stopListener(key));
+            status = (await this.waitFor(client, key, "stopped"))!.status;
+        }
         const values = { ...live.values };
         if (diff.updates.length > 0) {
             await this.mutate(key, () => client.setListener(setParams(key, diff.updates)));
@@ -245,13 +254,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         Object.assign(allTags, diff.tags.set);
         const { [OWNER_TAG_KEY]: owner, ...tags } = allTags;
 
-        let status = settledStatus(live.status);
-        if (diff.status === "running") {
-            status = (await this.start(client, key)).status;
-        } else if (diff.status === "stopped") {
-            await this.mutate(key, () => client.stopListener(key));
-            status = (await this.waitFor(client, key, "stopped"))!.status;
-        }
+        if (diff.status === "running") status = (await this.start(client, key)).status;
         return { values, tags, owner, status };
     }
 
@@ -263,11 +266,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         }
         const ours = typeof inputs.owner === "string" && existing.owner === inputs.owner;
         if (!ours && inputs.adoptExisting !== true) {
+            const self = typeof inputs.owner === "string" ? ` (this resource is ${inputs.owner})` : "";
+            // Another Pulumi resource's listener must not be adopted: two resources would then manage one listener.
+            const advice = existing.owner
+                ? "Give one of the two resources another listenerPort, or remove one of them."
+                : "Choose another listenerPort, delete that listener, or set adoptExisting: true to take it over.";
             const holder = existing.owner ? `the Pulumi resource ${existing.owner}` : "a listener that this stack did not create";
-            throw new Error(
-                `TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is already used by ${holder}` +
-                `${typeof inputs.owner === "string" ? ` (this resource is ${inputs.owner})` : ""}. ` +
-                "Choose another listenerPort, remove the other listener, or set adoptExisting: true to take it over.");
+            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is already used by ${holder}${self}. ${advice}`);
         }
         const diff = compareState(inputs, existing);
         if (diff.replaces.length > 0) {
@@ -297,6 +302,9 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 /** What the user can do about an error, when there is something specific to say. */
 function hintFor(error: unknown): string | undefined {
     if (!(error instanceof SlbApiError)) return undefined;
+    if (error.statusCode === undefined) {
+        return "Check the endpoint (alicloud:endpoints or ALICLOUD_SLB_ENDPOINT) and the network, then run `pulumi up` again.";
+    }
     switch (error.code) {
         case "InvalidLoadBalancerId.NotFound":
             return "Check loadBalancerId and regionId (the load balancer must be in the listener's region).";

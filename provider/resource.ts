@@ -32,8 +32,12 @@ export class TcpListener extends pulumi.dynamic.Resource {
     static readonly typeToken = "pulumi-nodejs:dynamic/slb:TcpListener";
 
     constructor(name: string, args: TcpListenerArgs, opts?: pulumi.CustomResourceOptions) {
-        // Every field is named (undefined when unset) so that all outputs exist on the resource.
-        const props: Record<string, unknown> = Object.fromEntries(FIELDS.map((f) => [f.input, (args as unknown as Record<string, unknown>)[f.input]]));
+        // Every field is named (undefined when unset) so that all outputs exist on the resource; keys that are not
+        // fields (a misspelt input in JavaScript) are passed on too, so that check() reports them.
+        const props: Record<string, unknown> = {
+            ...Object.fromEntries(FIELDS.map((f) => [f.input, undefined])),
+            ...(args as unknown as Record<string, unknown>),
+        };
         props.owner = ownerOf(pulumi.getProject(), pulumi.getStack(), name);
         super(provider, name, props, opts, "slb", "TcpListener");
     }

@@ -35,6 +35,31 @@ describe("pacer: staying under an unknown rate limit", function () {
         expect(wallMs).to.be.below(1900);
     });
 
+    it("learns nothing from a throttle with little traffic behind it (an early or stray throttle)", async () => {
+        const pacer = new Pacer();
+        const first = await pacer.acquire();
+        pacer.done(first, true);
+        const t0 = Date.now();
+        for (let i = 0; i < 30; i++) pacer.done(await pacer.acquire(), false);
+        expect(Date.now() - t0).to.be.below(200);
+    });
+
+    it("forgets a learned limit ten seconds after the last throttle", async () => {
+        let clock = 0;
+        const pacer = new Pacer(() => clock);
+        for (let i = 0; i < 20; i++) pacer.done(await pacer.acquire(), false);
+        pacer.done(await pacer.acquire(), true);
+        // At the limit: the next call waits for the window, so it is not granted at once.
+        let granted = false;
+        void pacer.acquire().then(() => { granted = true; });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(granted).to.equal(false);
+        clock += 10_500;
+        pacer.done(await pacer.acquire().catch(() => 0), false);
+        await new Promise((r) => setTimeout(r, 20));
+        expect(granted).to.equal(true);
+    });
+
     it("never has more than eight calls in flight", async () => {
         const pacer = new Pacer();
         let inFlight = 0;
