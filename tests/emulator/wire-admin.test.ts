@@ -1,10 +1,10 @@
 // Admin API (/_emulator/*) and the request log, against a fake model.
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import { type Emulator } from "../../emulator";
 import { isLoopback } from "../../emulator/admin";
 import { RequestLog } from "../../emulator/request-log";
 import { admin, slbClient } from "../support/slb-client";
-import { fakeModel, type FakeModel } from "./wire-fake-model";
+import { startFakeEmulator, type FakeModel } from "./wire-fake-model";
 import { rejection } from "./wire-raw";
 
 describe("emulator admin API", () => {
@@ -12,15 +12,7 @@ describe("emulator admin API", () => {
     let model: FakeModel;
 
     beforeEach(async () => {
-        model = fakeModel();
-        emu = await startEmulator({
-            model,
-            timings: { transitionMs: 20, changeMs: 5 },
-            accounts: [
-                { accessKeyId: "emulator-access-key-id", accessKeySecret: "emulator-access-key-secret" },
-                { accessKeyId: "sts-key", accessKeySecret: "very-secret-value", securityToken: "very-secret-token" },
-            ],
-        });
+        ({ emu, model } = await startFakeEmulator([{ accessKeyId: "sts-key", accessKeySecret: "very-secret-value", securityToken: "very-secret-token" }]));
     });
     afterEach(() => emu.close());
 

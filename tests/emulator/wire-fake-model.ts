@@ -1,7 +1,8 @@
 // A tiny SlbModel for testing the wire layer on its own: it echoes what the wire layer hands it,
 // keeps a little state per account and region, and can misbehave on demand.
+import { startEmulator, type Emulator } from "../../emulator";
 import { ApiError } from "../../emulator/errors";
-import type { ActionContext, ModelTimings, SlbModel } from "../../emulator/types";
+import type { ActionContext, EmulatorAccount, ModelTimings, SlbModel } from "../../emulator/types";
 
 export interface FakeModel extends SlbModel {
     calls: ActionContext[];
@@ -46,4 +47,15 @@ export function fakeModel(): FakeModel {
         },
     };
     return m;
+}
+
+/** An emulator over a fresh fake model, with the default account plus `extra` accounts and short timings. */
+export async function startFakeEmulator(extra: EmulatorAccount[]): Promise<{ emu: Emulator; model: FakeModel }> {
+    const model = fakeModel();
+    const emu = await startEmulator({
+        model,
+        timings: { transitionMs: 20, changeMs: 5 },
+        accounts: [{ accessKeyId: "emulator-access-key-id", accessKeySecret: "emulator-access-key-secret" }, ...extra],
+    });
+    return { emu, model };
 }

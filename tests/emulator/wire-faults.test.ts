@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { FaultInjector, mulberry32, validateFaultSettings } from "../../emulator/faults";
 import { slbClient } from "../support/slb-client";
-import { fakeModel, type FakeModel } from "./wire-fake-model";
+import { fakeModel, startFakeEmulator, type FakeModel } from "./wire-fake-model";
 import { rejection } from "./wire-raw";
 
 const STATUS: Record<string, number> = { ServiceUnavailable: 503, InternalError: 500, "Throttling.User": 400, SystemBusy: 449 };
@@ -13,15 +13,7 @@ describe("emulator fault injection", () => {
     let model: FakeModel;
 
     beforeEach(async () => {
-        model = fakeModel();
-        emu = await startEmulator({
-            model,
-            timings: { transitionMs: 20, changeMs: 5 },
-            accounts: [
-                { accessKeyId: "emulator-access-key-id", accessKeySecret: "emulator-access-key-secret" },
-                { accessKeyId: "other", accessKeySecret: "other-secret" },
-            ],
-        });
+        ({ emu, model } = await startFakeEmulator([{ accessKeyId: "other", accessKeySecret: "other-secret" }]));
     });
     afterEach(() => emu.close());
 

@@ -1,11 +1,11 @@
 // Wire protocol and authentication, through the real @alicloud/openapi-client with both signature
 // versions, against a fake model (the wire layer's contract only).
 import { expect } from "chai";
-import { startEmulator, type Emulator } from "../../emulator";
+import { type Emulator } from "../../emulator";
 import { parseQuery } from "../../emulator/server";
 import { NonceCache, percentEncode } from "../../emulator/signature";
 import { slbClient } from "../support/slb-client";
-import { fakeModel, type FakeModel } from "./wire-fake-model";
+import { startFakeEmulator, type FakeModel } from "./wire-fake-model";
 import { customClient, isoMinutesFromNow, raw, rawSocket, rejection, v1Request, v3Request } from "./wire-raw";
 
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
@@ -16,15 +16,7 @@ describe("emulator wire protocol", () => {
     let model: FakeModel;
 
     beforeEach(async () => {
-        model = fakeModel();
-        emu = await startEmulator({
-            model,
-            timings: { transitionMs: 20, changeMs: 5 },
-            accounts: [
-                { accessKeyId: "emulator-access-key-id", accessKeySecret: "emulator-access-key-secret" },
-                { accessKeyId: "sts-key", accessKeySecret: "sts-secret", securityToken: "sts-token", accountId: "owner-1" },
-            ],
-        });
+        ({ emu, model } = await startFakeEmulator([{ accessKeyId: "sts-key", accessKeySecret: "sts-secret", securityToken: "sts-token", accountId: "owner-1" }]));
     });
     afterEach(() => emu.close());
 
