@@ -80,6 +80,17 @@ export interface OperationOptions {
 const DYNAMIC_TYPE = /^pulumi-nodejs:dynamic/;
 const pulumiRequire = createRequire(require.resolve("@pulumi/pulumi/package.json"));
 
+/** Temp directories of default state files, removed when the process exits (the engine keeps no state here). */
+const stateDirs: string[] = [];
+process.once("exit", () => {
+    for (const dir of stateDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+function temporaryStateDir(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "harness-"));
+    stateDirs.push(dir);
+    return dir;
+}
+
 class StepError extends Error {}
 
 function findRepoRoot(): string {
@@ -186,7 +197,7 @@ export class Engine {
         this.project = opts.project ?? pf.name ?? "project";
         this.stack = opts.stack ?? "dev";
         this.main = pf.main;
-        this.statePath = opts.statePath ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), "harness-")), "state.json");
+        this.statePath = opts.statePath ?? path.join(temporaryStateDir(), "state.json");
         const defaults: Record<string, ConfigValue> = {};
         for (const [k, v] of Object.entries(pf.config ?? {})) {
             const value = v !== null && typeof v === "object" ? (v as { default?: unknown; value?: unknown }).default ??
