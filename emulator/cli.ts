@@ -2,6 +2,7 @@
 // slb-emulator: run the local SLB API emulator. Prints the endpoint URL as the first stdout line when ready,
 // and exits 0 on SIGINT/SIGTERM after closing the server and flushing the state file.
 import { parseArgs } from "node:util";
+import { SlbClient } from "../provider/client";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_TIMINGS, type Emulator, type EmulatorAccount, type FaultSettings, startEmulator } from "./index";
 
 const HELP = `Usage: slb-emulator [options]
@@ -23,6 +24,9 @@ Options:
   --error-rate P           probability 0..1 of a random transient error per call
   --qps-limit N            calls per account per second; above it: Throttling.User
   --seed N                 seed for the fault PRNG (reproducible runs)
+  --load-balancer NAME     create a load balancer NAME at start, through the API, and print its id on stdout
+                           after the endpoint (repeatable; an existing one of that name in --state is reused)
+  --region R               region of those load balancers (default cn-hangzhou)
   -h, --help               show this help
 
 Admin API (loopback only): GET /_emulator/health | requests | faults | state,
@@ -76,6 +80,8 @@ function parse(argv: string[]) {
             "error-rate": { type: "string" },
             "qps-limit": { type: "string" },
             seed: { type: "string" },
+            "load-balancer": { type: "string", multiple: true },
+            region: { type: "string" },
             help: { type: "boolean", short: "h" },
         },
     });
@@ -102,7 +108,29 @@ function parse(argv: string[]) {
         accounts: accountsFrom(values["access-key-id"] ?? [], values["access-key-secret"] ?? [], values["security-token"] ?? []),
         timings,
         faults,
+        loadBalancers: values["load-balancer"] ?? [],
+        region: values.region ?? "cn-hangzhou",
     };
+}
+
+/**
+ * Creates the named load balancers through the API (as the first account), reusing ones a --state file kept,
+ * so a stack pointed at the emulator finds the same ids after a restart. Returns their ids.
+ */
+async function ensureLoadBalancers(endpoint: string, account: EmulatorAccount, region: string, names: string[]): Promise<string[]> {
+    const client = new SlbClient({
+        endpoint: { protocol: "http", host: endpoint.replace(/^http:\/\//, "") },
+        credentials: { accessKeyId: account.accessKeyId, accessKeySecret: account.accessKeySecret, securityToken: account.securityToken },
+        retryTimeoutMs: 5000,
+    });
+    const existing = await client.call("DescribeLoadBalancers", { RegionId: region, PageSize: 100 });
+    const found = ((existing.LoadBalancers as { LoadBalancer?: Array<{ LoadBalancerId: string; LoadBalancerName: string }> })?.LoadBalancer ?? []);
+    const ids: string[] = [];
+    for (const name of names) {
+        const kept = found.find((lb) => lb.LoadBalancerName === name);
+        ids.push(kept?.LoadBalancerId ?? String((await client.call("CreateLoadBalancer", { RegionId: region, LoadBalancerName: name })).LoadBalancerId));
+    }
+    return ids;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -124,11 +152,8 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`slb-emulator: cannot start: ${(e as Error).message}\n`);
         return 1;
     }
-    process.stdout.write(emulator.endpoint + "\n");
-    const accounts = opts.accounts?.map((a) => a.accessKeyId).join(", ") ?? DEFAULT_ACCESS_KEY_ID;
-    process.stderr.write(`slb-emulator: listening on ${emulator.endpoint} (accounts: ${accounts}${opts.statePath ? `, state: ${opts.statePath}` : ""})\n`);
-
-    return new Promise<number>((resolve) => {
+    // Signal handlers first: a caller may stop us as soon as it has read what it needs.
+    const stopped = new Promise<number>((resolve) => {
         let stopping = false;
         const stop = (signal: string) => {
             if (stopping) return;
@@ -145,6 +170,24 @@ async function main(argv: string[]): Promise<number> {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
     });
+    process.stdout.write(emulator.endpoint + "\n");
+    if (opts.loadBalancers.length > 0) {
+        const account = opts.accounts?.[0] ?? { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+        try {
+            const ids = await ensureLoadBalancers(emulator.endpoint, account, opts.region, opts.loadBalancers);
+            for (const [i, id] of ids.entries()) {
+                process.stdout.write(`${id}\n`);
+                process.stderr.write(`slb-emulator: load balancer ${opts.loadBalancers[i]} = ${id} (${opts.region})\n`);
+            }
+        } catch (e) {
+            process.stderr.write(`slb-emulator: cannot create the load balancers: ${(e as Error).message}\n`);
+            await emulator.close();
+            return 1;
+        }
+    }
+    const accounts = opts.accounts?.map((a) => a.accessKeyId).join(", ") ?? DEFAULT_ACCESS_KEY_ID;
+    process.stderr.write(`slb-emulator: listening on ${emulator.endpoint} (accounts: ${accounts}${opts.statePath ? `, state: ${opts.statePath}` : ""})\n`);
+    return stopped;
 }
 
 main(process.argv.slice(2)).then(

@@ -50,6 +50,25 @@ describe("slb-emulator CLI", function () {
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+    it("creates --load-balancer NAMEs through the API, prints their ids after the endpoint, and reuses them from --state", async () => {
+        const state = join(dir, "state.json");
+        /** Runs the CLI until it printed the endpoint and `count` ids, then stops it with SIGTERM. */
+        const lines = (args: string[], count: number) => new Promise<string[]>((res, rej) => {
+            const child = spawn(process.execPath, [CLI, ...args], { stdio: "pipe" });
+            let stdout = "";
+            child.stdout.on("data", (d) => {
+                stdout += d;
+                if (stdout.split("\n").length > count + 1) child.kill("SIGTERM");
+            });
+            child.on("exit", (code) => (code === 0 ? res(stdout.trim().split("\n").slice(1)) : rej(new Error(`exit ${code}`))));
+        });
+        const first = await lines(["--port", "0", "--state", state, "--load-balancer", "web", "--load-balancer", "api", "--region", "cn-beijing"], 2);
+        expect(first).to.have.length(2);
+        for (const id of first) expect(id).to.match(/^lb-[a-z0-9]{20}$/);
+        const again = await lines(["--port", "0", "--state", state, "--load-balancer", "api", "--region", "cn-beijing"], 1);
+        expect(again).to.deep.equal([first[1]]);
+    });
+
     it("prints its endpoint first, serves calls, saves --state and exits 0 on SIGTERM", async () => {
         const state = join(dir, "state.json");
         const run = await startCli(["--port", "0", "--transition-ms", "20", "--change-ms", "5", "--state", state]);
