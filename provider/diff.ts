@@ -2,7 +2,7 @@
 // which fields replace it, which change in place, which tags and status change, and what drifted.
 // Unset inputs compare against the service default, and fields that do not apply are not compared.
 
-import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
+import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY, isSet } from "./fields";
 import { FieldChange, desiredTags, settledStatus } from "./mapping";
 import { UNKNOWN, isUnknown } from "./validate";
 
@@ -35,7 +35,7 @@ export interface StateDiff {
 /** The value the listener should have for a field: the input, else the service default. */
 export function desiredValue(inputs: Record<string, unknown>, field: FieldSpec): unknown {
     const value = inputs[field.input];
-    return value === undefined || value === null ? field.serviceDefault : value;
+    return isSet(value) ? value : field.serviceDefault;
 }
 
 /** Whether a field takes effect under the desired inputs; "unknown" while its condition is unknown. */

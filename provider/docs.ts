@@ -1,7 +1,7 @@
 // Renders the field table as TypeScript argument/output types with TSDoc (provider/args.ts) and as the
 // README's reference table. `npm run docs` writes both; a test fails when either is stale.
 
-import { FIELDS, FieldSpec } from "./fields";
+import { FIELDS, FieldSpec, rangeWords } from "./fields";
 
 function typeOf(field: FieldSpec): string {
     if (field.values) return field.values.map((v) => JSON.stringify(v)).join(" | ");
@@ -14,10 +14,7 @@ function typeOf(field: FieldSpec): string {
 }
 
 function rangeText(field: FieldSpec): string | undefined {
-    if (field.range) {
-        const also = field.range.also?.length ? `${field.range.also.join(", ")} or ` : "";
-        return `${also}${field.range.min} to ${field.range.max}`;
-    }
+    if (field.range) return rangeWords(field.range);
     if (field.values) return field.values.join(", ");
     if (field.text) {
         const rule = field.text.rule ? `; ${field.text.rule}` : "";

@@ -64,6 +64,17 @@ export interface FieldSpec {
     readonly errorCodes?: readonly string[];
 }
 
+/** "-1 or 1 to 5120": an integer range in words, for error messages and docs. */
+export function rangeWords(range: NonNullable<FieldSpec["range"]>): string {
+    const also = range.also?.length ? `${range.also.join(", ")} or ` : "";
+    return `${also}${range.min} to ${range.max}`;
+}
+
+/** Whether an input is given at all (null counts as unset, as it does in Pulumi programs). */
+export function isSet(value: unknown): boolean {
+    return value !== undefined && value !== null;
+}
+
 /** Tag key reserved by the provider to recognise listeners it created itself (see README, Ownership). */
 export const OWNER_TAG_KEY = "pulumi-owner";
 /** The service allows 20 tags per listener; one is the ownership tag. */

@@ -1,7 +1,7 @@
 // Translation between the listener's inputs and the SLB wire names, derived from the field table:
 // Create and Set request parameters, and the Describe response read back as input-named live state.
 
-import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "./fields";
+import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, isSet } from "./fields";
 
 /** The listener as the service reports it, keyed by input names (tags without the ownership tag). */
 export interface LiveListener {
@@ -20,10 +20,6 @@ export interface FieldChange {
     readonly field: FieldSpec;
     readonly from: unknown;
     readonly to: unknown;
-}
-
-function isSet(value: unknown): boolean {
-    return value !== undefined && value !== null;
 }
 
 /** Tags as the SDK flattens them: Tag.N.Key / Tag.N.Value. */
@@ -68,7 +64,7 @@ export function setParams(key: { loadBalancerId: string; listenerPort: number; r
 }
 
 function normalise(field: FieldSpec, raw: unknown): unknown {
-    if (raw === undefined || raw === null) return undefined;
+    if (!isSet(raw)) return undefined;
     if (field.kind === "integer") {
         const n = typeof raw === "number" ? raw : Number(raw);
         return Number.isFinite(n) ? n : undefined;
@@ -129,7 +125,7 @@ export function inputsFromOutputs(outs: Record<string, unknown>, configuredRegio
     const inputs: Record<string, unknown> = {};
     for (const field of FIELDS) {
         const value = outs[field.input];
-        if (value === undefined || value === null) continue;
+        if (!isSet(value)) continue;
         if (field.input === "regionId" && value === configuredRegion) continue;
         const isDefault = field.kind === "tags"
             ? Object.keys(value as object).length === 0
@@ -154,7 +150,7 @@ export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, r
     const outs: Record<string, unknown> = {};
     for (const field of FIELDS) {
         const value = live.values[field.input] ?? inputs[field.input] ?? field.serviceDefault;
-        if (value !== undefined && value !== null) outs[field.input] = value;
+        if (isSet(value)) outs[field.input] = value;
     }
     outs.tags = live.tags;
     if (live.owner !== undefined) outs.owner = live.owner;

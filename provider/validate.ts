@@ -2,7 +2,7 @@
 // Pure and network-free. Values unknown during preview (the engine's sentinel string, which may stand in
 // for any type) are skipped, and so is every cross-field rule that depends on them.
 
-import { FIELDS, FIELD_BY_INPUT, FieldSpec } from "./fields";
+import { FIELDS, FIELD_BY_INPUT, FieldSpec, isSet, rangeWords } from "./fields";
 
 /** The engine's placeholder for a value not known until apply. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -32,12 +32,6 @@ export function describeValue(value: unknown): string {
     return `${typeof value} ${String(value)}`;
 }
 
-function rangeText(field: FieldSpec): string {
-    const r = field.range!;
-    const also = r.also?.length ? `${r.also.join(", ")} or ` : "";
-    return `an integer, ${also}${r.min} to ${r.max}`;
-}
-
 /** Problems with one field's own value (type, range, values, text rules). */
 function checkValue(field: FieldSpec, value: unknown): string | undefined {
     const got = `; got ${describeValue(value)}`;
@@ -45,7 +39,7 @@ function checkValue(field: FieldSpec, value: unknown): string | undefined {
         case "integer": {
             const ok = typeof value === "number" && Number.isInteger(value) &&
                 ((value >= field.range!.min && value <= field.range!.max) || (field.range!.also ?? []).includes(value));
-            return ok ? undefined : `must be ${rangeText(field)}${got}`;
+            return ok ? undefined : `must be an integer, ${rangeWords(field.range!)}${got}`;
         }
         case "boolean":
             return typeof value === "boolean" ? undefined : `must be true or false${got}`;
@@ -91,10 +85,6 @@ function effective(inputs: Record<string, unknown>, name: string, invalid: Set<s
     const value = inputs[name];
     if (isUnknown(value) || invalid.has(name)) return UNKNOWN;
     return value ?? FIELD_BY_INPUT.get(name)?.serviceDefault;
-}
-
-function isSet(value: unknown): boolean {
-    return value !== undefined && value !== null;
 }
 
 function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string>): Failure[] {
