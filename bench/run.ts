@@ -16,6 +16,8 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { ProviderHost, PropertyMap } from "../tests/harness";
 import { Cell, median, pct, ratio, sec, table } from "./table";
+import { EngineRow, engineRows } from "./engine-rows";
+import { describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, MAX_LISTENERS_PER_LB, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
 const { values: args } = parseArgs({
@@ -505,6 +507,45 @@ function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
     return v;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The headline rows again through the real Pulumi engine (bench/engine-rows.ts), beside the harness's
+
+async function realEngine(s: ScaleResult): Promise<{ cli: string; rows: EngineRow[] } | undefined> {
+    const cli = skipRequested() ? undefined : locateCli();
+    if (!cli) {
+        say("### Real engine");
+        say();
+        say("No Pulumi CLI here (`node dist/scripts/pulumi-cli.js` builds the pinned one, or put `pulumi` on PATH): the rows above are the harness's only.");
+        say();
+        return undefined;
+    }
+    const rows = await engineRows(cli, {
+        world: (lbs) => worldSettings(lbs), changeMs: SETTINGS.changeMs, latencyMs: SETTINGS.latencyMs, qpsLimit: SETTINGS.qpsLimit,
+        scaleN: TARGET_N, previewN: PREVIEW_N, progress,
+    });
+    const harness = (op: string): { wallMs: number; boundMs: number } | undefined => {
+        if (op === "no-op preview") return s.preview && { wallMs: s.preview.wallMs, boundMs: s.preview.boundMs };
+        const r = (op === "up" ? s.up : s.destroy).find((x) => x.n === TARGET_N && x.lbs === 1);
+        return r && { wallMs: r.wallMs, boundMs: r.boundRoundTripMs };
+    };
+    say(`### Real engine: the headline rows through \`pulumi\` (${describeCli(cli)})`);
+    say();
+    say(table(["op", "N", "LBs", "harness wall s", "harness / bound", "pulumi wall s", "pulumi / bound", "pulumi API span s", "pulumi before 1st call s",
+        "bound s", "calls", "busy", "throttled", "failed"],
+    rows.map((r) => {
+        const h = harness(r.operation);
+        return [r.operation, r.n, r.lbs, h ? sec(h.wallMs) : "-", h ? ratio(h.wallMs / h.boundMs) : "-", sec(r.wallMs), ratio(r.wallMs / r.boundMs),
+            sec(r.apiSpanMs), sec(r.beforeFirstCallMs), sec(r.boundMs), r.calls, r.busy, r.throttled, r.failed ? `yes: ${r.detail}` : "no"] as Cell[];
+    })));
+    say();
+    say("Bounds as above: chain × (change + latency) for up and destroy, admitted calls / QPS for the preview. The harness columns are this");
+    say("run's rows of figures 2, 3 and 5 (empty when those figures were not run). \"pulumi wall\" is the whole Automation API call: the");
+    say("`pulumi` process (its start, the program served from this process, the provider host's start, checkpoints) and, after up, its");
+    say("reads of the stack's outputs and history.");
+    say();
+    return { cli: describeCli(cli), rows };
+}
+
 async function main(): Promise<void> {
     const started = performance.now();
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "?", loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
@@ -514,7 +555,8 @@ async function main(): Promise<void> {
         `one configuration change occupies its load balancer ${SETTINGS.changeMs} ms, QPS limit ${SETTINGS.qpsLimit}/s in figure 3 only ` +
         `(none elsewhere), emulator ${SETTINGS.emulator}.`);
     say(`Machine: node ${machine.node}, ${machine.cpus} CPU(s) (${machine.cpuModel}), load average at start ${machine.loadAverage.join(" / ")}.`);
-    say("Everything goes through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
+    say("Figures 1-5 go through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
+    say("The last table repeats the headline rows through the real Pulumi engine (the `pulumi` CLI) when one is available.");
     say();
 
     const f1 = FIGURES.has(1) || FIGURES.has(4) ? await callsPerOperation() : undefined;
@@ -525,6 +567,8 @@ async function main(): Promise<void> {
     const p = f1 && FIGURES.has(4) ? await providerFigures(f1.stateText) : undefined;
     if (p) printProvider(p);
     if (FIGURES.has(5)) printDestroy(s.destroy);
+
+    const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s) : undefined;
 
     const v = verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s);
     const totalMs = performance.now() - started;
@@ -542,6 +586,7 @@ async function main(): Promise<void> {
             preview: s.preview,
             provider: p,
             destroy: FIGURES.has(5) ? s.destroy : undefined,
+            realEngine: real,
             targets: v,
             totalSeconds: Number(sec(totalMs)),
         }, null, 2));
