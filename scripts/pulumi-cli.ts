@@ -87,9 +87,15 @@ function versionOf(bin: string): string | undefined {
     }
 }
 
-function onPath(name: string): string[] {
+/** Where to look: PATH and the build directory (tests point these elsewhere). */
+export interface Search {
+    path?: string;
+    binDir?: string;
+}
+
+function onPath(name: string, search: Search = {}): string[] {
     const found: string[] = [];
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    for (const dir of (search.path ?? process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
         const file = path.join(dir, name);
         try {
             fs.accessSync(file, fs.constants.X_OK);
@@ -118,14 +124,16 @@ function cli(bin: string, version: string, source: PulumiCli["source"]): PulumiC
 }
 
 /** A CLI that can be used now, without building: a compatible one on PATH, else a current build here. */
-export function locateCli(): PulumiCli | undefined {
-    const built = path.join(BIN_DIR, "pulumi");
-    for (const bin of onPath("pulumi").filter((b) => path.resolve(b) !== built)) {
+export function locateCli(search: Search = {}): PulumiCli | undefined {
+    const binDir = search.binDir ?? BIN_DIR;
+    const built = path.join(binDir, "pulumi");
+    for (const bin of onPath("pulumi", search).filter((b) => path.resolve(b) !== built)) {
         const version = versionOf(bin);
         if (compatible(version)) return cli(bin, version, "PATH");
     }
-    if (!fs.existsSync(built) || !fs.existsSync(STAMP)) return undefined;
-    const stamp = JSON.parse(fs.readFileSync(STAMP, "utf8")) as { inputs?: string };
+    const stampFile = path.join(binDir, path.basename(STAMP));
+    if (!fs.existsSync(built) || !fs.existsSync(stampFile)) return undefined;
+    const stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as { inputs?: string };
     if (stamp.inputs !== buildInputs()) return undefined;
     const version = versionOf(built);
     return version === pinnedVersion() ? cli(built, version, "tools/pulumi") : undefined;
@@ -146,8 +154,9 @@ export const HOW_TO_GET_ONE = [
 ].join("\n");
 
 /** Builds the pinned CLI into .tools/pulumi/bin, printing what it does; returns the build time in ms. */
-export async function buildCli(say: (line: string) => void): Promise<number> {
-    if (onPath("go").length === 0) throw new Error(HOW_TO_GET_ONE);
+export async function buildCli(say: (line: string) => void, search: Search = {}): Promise<number> {
+    if (onPath("go", search).length === 0) throw new Error(HOW_TO_GET_ONE);
+    if (search.binDir && search.binDir !== BIN_DIR) throw new Error("buildCli builds into .tools/pulumi/bin only");
     const version = pinnedVersion();
     const out = path.join(BIN_DIR, "pulumi");
     const args = ["build", "-trimpath", "-o", out, "-ldflags", ldflags(version), "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"];
@@ -174,12 +183,12 @@ export async function buildCli(say: (line: string) => void): Promise<number> {
 }
 
 /** A usable CLI: found, or built. Throws HOW_TO_GET_ONE when neither works. */
-export async function obtainCli(say: (line: string) => void): Promise<PulumiCli> {
-    writePlugin();
-    const found = locateCli();
+export async function obtainCli(say: (line: string) => void, search: Search = {}): Promise<PulumiCli> {
+    if (!search.binDir) writePlugin();
+    const found = locateCli(search);
     if (found) return found;
-    await buildCli(say);
-    const built = locateCli();
+    await buildCli(say, search);
+    const built = locateCli(search);
     if (!built) throw new Error("the CLI was built but cannot be used (see above)");
     return built;
 }
