@@ -61,17 +61,18 @@ describeWithCli("failures and interruptions through the real Pulumi engine", (cl
 
     it("pulumi SIGKILLed (provider host included) between Create and Start: cancel the lock, and the next up converges; nothing orphaned or created twice", async () => {
         const l = lab();
-        const lbs = [await l.loadBalancer("kill-a"), await l.loadBalancer("kill-b")];
-        const specs = { web: { loadBalancerId: lbs[0], listenerPort: 80 }, late: { loadBalancerId: lbs[0], listenerPort: 81 }, api: { loadBalancerId: lbs[1], listenerPort: 80 } };
-        const program = () => listeners(lbs[0], specs)();
-        const stack = await l.stack(program, { label: "sigkill" });
-        const ids = [idOf(lbs[0], 80), idOf(lbs[0], 81), idOf(lbs[1], 80)].sort();
+        // One listener per load balancer: each gets to its Start without queueing behind another change.
+        const lbs = [await l.loadBalancer("kill-a"), await l.loadBalancer("kill-b"), await l.loadBalancer("kill-c")];
+        const names = ["web", "api", "admin"];
+        const specs = Object.fromEntries(names.map((n, i) => [n, { loadBalancerId: lbs[i], listenerPort: 80 }]));
+        const stack = await l.stack(listeners(lbs[0], specs), { label: "sigkill" });
+        const ids = lbs.map((lb) => idOf(lb, 80)).sort();
         // Every Start is held (then dropped, so it never takes effect): the kill lands between Create and Start.
         l.emulator.setFaults({ rules: [{ action: START, latencyMs: 30_000, drop: true }] });
         const mark = l.mark();
         const running = stack.up();
         await waitUntil("three Creates to succeed", () => lbs.flatMap((lb) => createdPorts(l, lb, mark)).length === 3);
-        await waitUntil("a Start on each load balancer to be held", () => (l.emulator.getFaults().stats.byKind.rule ?? 0) >= 2);
+        await waitUntil("a Start on each load balancer to be held", () => (l.emulator.getFaults().stats.byKind.rule ?? 0) >= 3);
         const hosts = stack.providerHosts();
         expect(hosts, describeProcesses(stack.processes().all)).to.have.length(1);
         const killed = stack.killAll();
@@ -84,10 +85,10 @@ describeWithCli("failures and interruptions through the real Pulumi engine", (cl
         // What the engine left: pending creates, no resources, and its lock on the stack.
         const state = await stack.exportState();
         expect((state.pending_operations ?? []).map((o) => `${o.type} ${o.resource.urn.split("::").pop()}`).sort())
-            .to.deep.equal(["creating api", "creating late", "creating web"]);
+            .to.deep.equal(["creating admin", "creating api", "creating web"]);
         expect(await stack.resources()).to.deep.equal([]);
-        for (const [lb, port, name] of [[lbs[0], 80, "web"], [lbs[0], 81, "late"], [lbs[1], 80, "api"]] as const) {
-            const live = await l.listener(lb, port);
+        for (const [i, name] of names.entries()) {
+            const live = await l.listener(lbs[i], 80);
             expect(live?.Status, `${name}: created, never started`).to.equal("stopped");
             expect(tagsOf(live)["pulumi-owner"]).to.equal(`${stack.project}/dev/${name}`);
         }
@@ -101,13 +102,13 @@ describeWithCli("failures and interruptions through the real Pulumi engine", (cl
         expectOk(recovery);
         expect(recovery.stdout).to.contain("Attempting to deploy or update resources with 3 pending operations from previous deployment")
             .and.to.contain(`${stack.urn(TCP_LISTENER, "web")}, interrupted while creating`);
-        expect(stepList(recovery).sort()).to.deep.equal(["create api", "create late", "create web"]);
+        expect(stepList(recovery).sort()).to.deep.equal(["create admin", "create api", "create web"]);
         const again = lbs.flatMap((lb) => l.calls(lb, CREATE, recoveryMark));
         expect(again.map((c) => c.code).sort(), "each create finds its own listener (ownership tag)").to.deep.equal(Array(3).fill("ListenerAlreadyExists"));
         expect(lbs.flatMap((lb) => l.calls(lb, "DeleteLoadBalancerListener", mark)), "nothing deleted").to.deep.equal([]);
         expect(lbs.flatMap((lb) => createdPorts(l, lb, mark)), "nothing created twice").to.have.length(3);
         expect((await stack.resources()).map((r) => r.id).sort()).to.deep.equal(ids);
-        for (const [lb, port] of [[lbs[0], 80], [lbs[0], 81], [lbs[1], 80]] as const) expect((await l.listener(lb, port))?.Status).to.equal("running");
+        for (const lb of lbs) expect((await l.listener(lb, 80))?.Status).to.equal("running");
 
         // The engine keeps the pending creates (and warns on every up) until a refresh clears them.
         expect((await stack.exportState()).pending_operations ?? []).to.have.length(3);

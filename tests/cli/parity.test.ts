@@ -122,13 +122,15 @@ describeWithCli("parity: the engine harness and the real Pulumi engine take the 
         const table: string[] = [];
         for (const step of plan) {
             const results: Record<string, { steps: string[]; drift: string[]; calls: Record<string, string[]> }> = {};
-            for (const [name, side] of Object.entries(sides)) {
+            // Both sides at once: the harness runs its program under setMocks (the process-global store), the engine's
+            // inline program runs in the Automation API's own async store, so they do not meet.
+            await Promise.all(Object.entries(sides).map(async ([name, side]) => {
                 await step.before?.(side.lbId);
                 const mark = l.mark();
                 const r = await side.run(step.op, step.specs);
                 expect(r.ok, `${name}: ${step.what}\n${r.detail}`).to.equal(true);
                 results[name] = { steps: r.steps, drift: r.drift, calls: callsByPort(l, side.lbId, mark) };
-            }
+            }));
             const lbOf = (name: "engine" | "harness") => sides[name].lbId;
             const driftOf = (name: "engine" | "harness") => results[name].drift.map((d) => d.replace(lbOf(name), "<lb>"));
             expect(results.engine.steps, `${step.what}: steps`).to.deep.equal(results.harness.steps);

@@ -79,6 +79,16 @@ export interface RunResult {
 const STACK_TYPE = "pulumi:pulumi:Stack";
 let counter = 0;
 
+/** Work directories of processes that are gone (killed test runs) are removed the first time a stack is made. */
+function removeStaleWorkDirs(): void {
+    if (!fs.existsSync(WORK_ROOT)) return;
+    for (const entry of fs.readdirSync(WORK_ROOT)) {
+        const pid = Number(/^(\d+)-/.exec(entry)?.[1]);
+        if (!pid || pid === process.pid || fs.existsSync(`/proc/${pid}`)) continue;
+        fs.rmSync(path.join(WORK_ROOT, entry), { recursive: true, force: true });
+    }
+}
+
 /** Runs a program module the way the language host does: a fresh execution each time, its exports = outputs. */
 function moduleProgram(file: string): () => unknown {
     const resolved = require.resolve(file);
@@ -148,6 +158,7 @@ export class CliStack {
 
     static async create(o: StackOptions): Promise<CliStack> {
         const stackName = o.stack ?? "dev";
+        if (counter === 0) removeStaleWorkDirs();
         const dir = path.join(WORK_ROOT, `${process.pid}-${++counter}-${o.label ?? `${o.project}-${stackName}`}`);
         const workDir = path.join(dir, "project");
         for (const d of [workDir, path.join(dir, "home"), path.join(dir, "backend")]) fs.mkdirSync(d, { recursive: true });
