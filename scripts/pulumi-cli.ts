@@ -91,6 +91,8 @@ function versionOf(bin: string): string | undefined {
 export interface Search {
     path?: string;
     binDir?: string;
+    /** Where a CLI found outside a bin/ directory gets its <root>/bin/pulumi symlink. */
+    linkRoot?: string;
 }
 
 function onPath(name: string, search: Search = {}): string[] {
@@ -119,7 +121,15 @@ export function writePlugin(): void {
     fs.writeFileSync(file, PLUGIN_SCRIPT, { mode: 0o755 });
 }
 
-function cli(bin: string, version: string, source: PulumiCli["source"]): PulumiCli {
+function cli(bin: string, version: string, source: PulumiCli["source"], search: Search = {}): PulumiCli {
+    // The Automation API runs <root>/bin/pulumi: a CLI elsewhere gets a symlink in such a layout.
+    if (path.basename(path.dirname(bin)) !== "bin") {
+        const link = path.join(search.linkRoot ?? path.join(ROOT, ".tools", "pulumi", "on-path"), "bin", "pulumi");
+        fs.mkdirSync(path.dirname(link), { recursive: true });
+        fs.rmSync(link, { force: true });
+        fs.symlinkSync(bin, link);
+        bin = link;
+    }
     return { bin, root: path.dirname(path.dirname(bin)), version, source, pluginDir: BIN_DIR };
 }
 
@@ -129,7 +139,7 @@ export function locateCli(search: Search = {}): PulumiCli | undefined {
     const built = path.join(binDir, "pulumi");
     for (const bin of onPath("pulumi", search).filter((b) => path.resolve(b) !== built)) {
         const version = versionOf(bin);
-        if (compatible(version)) return cli(bin, version, "PATH");
+        if (compatible(version)) return cli(bin, version, "PATH", search);
     }
     const stampFile = path.join(binDir, path.basename(STAMP));
     if (!fs.existsSync(built) || !fs.existsSync(stampFile)) return undefined;

@@ -30,9 +30,16 @@ describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
     });
 
     it(`uses a pulumi on PATH at a compatible version (v${MIN_VERSION} or newer) as it is`, () => {
-        const bin = fakePulumi(path.join(tmp, "a"), "3.200.0");
-        const found = locateCli({ path: [path.join(tmp, "a"), "/usr/bin", "/bin"].join(path.delimiter), binDir: emptyBin });
+        const bin = fakePulumi(path.join(tmp, "bin"), "3.200.0");
+        const found = locateCli({ path: [path.join(tmp, "bin"), "/usr/bin", "/bin"].join(path.delimiter), binDir: emptyBin });
         expect(found).to.deep.include({ bin, version: "3.200.0", source: "PATH", root: tmp });
+    });
+
+    it("gives a CLI outside a bin/ directory the <root>/bin/pulumi layout the Automation API runs", () => {
+        const bin = fakePulumi(path.join(tmp, "opt"), "3.200.0");
+        const found = locateCli({ path: path.join(tmp, "opt"), binDir: emptyBin, linkRoot: path.join(tmp, "link") });
+        expect(found?.bin).to.equal(path.join(found!.root, "bin", "pulumi"));
+        expect(fs.realpathSync(found!.bin)).to.equal(fs.realpathSync(bin));
     });
 
     it("passes over an older or a different major version on PATH, and takes the next compatible one", () => {
@@ -41,7 +48,8 @@ describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
         const good = fakePulumi(path.join(tmp, "good"), "3.274.1");
         const dirs = ["old", "next"].map((d) => path.join(tmp, d));
         expect(locateCli({ path: [...dirs, "/usr/bin", "/bin"].join(path.delimiter), binDir: emptyBin })).to.equal(undefined);
-        expect(locateCli({ path: [...dirs, path.join(tmp, "good"), "/bin"].join(path.delimiter), binDir: emptyBin })?.bin).to.equal(good);
+        const found = locateCli({ path: [...dirs, path.join(tmp, "good"), "/bin"].join(path.delimiter), binDir: emptyBin, linkRoot: path.join(tmp, "link") });
+        expect(found && fs.realpathSync(found.bin)).to.equal(fs.realpathSync(good));
     });
 
     it("without Go and without a CLI, fails with a message saying how to get one", async () => {
