@@ -51,6 +51,8 @@ export interface Emulator {
     getFaults(): FaultState;
     setTimings(timings: Partial<ModelTimings>): void;
     snapshot(): unknown;
+    /** Replaces all model state with a snapshot (as snapshot() returns it); how tests play the platform's own changes. */
+    restore(snapshot: unknown): void;
     /** Clears all model state and the request log (fault settings stay). */
     reset(): void;
 }
@@ -156,6 +158,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         getFaults: control.getFaults,
         setTimings: (t) => control.setTimings(t),
         snapshot: control.snapshot,
+        restore: (snapshot: unknown) => {
+            model.restore(snapshot);
+            persistence?.schedule();
+        },
         reset: control.reset,
     };
 }
