@@ -60,7 +60,7 @@ function expectOk(what: string, m: Measured): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Figure 1: API calls per operation, ours beside Terraform's (reference/terraform-anchor.md §1)
+// Figure 1: API calls per operation, ours beside Terraform's (docs/terraform-comparison.md)
 
 interface OperationRow {
     operation: string;
@@ -164,7 +164,7 @@ function printFigure1(f: Figure1): void {
     say();
     say("Ours: create sends every setting and the tags in the Create call, then Start, then polls until `running` (150 ms, then doubling);");
     say("no-op preview = the diff's one Describe; refresh = one Describe; the update reuses the diff's Describe and sends one Set;");
-    say("delete = Delete + one poll that confirms the listener is gone. Terraform's counts are from reference/terraform-anchor.md §1.");
+    say("delete = Delete + one poll that confirms the listener is gone. Terraform's counts: docs/terraform-comparison.md.");
     if (f.failures.length) say(`\nProblems: ${f.failures.join("; ")}`);
     say();
 }
