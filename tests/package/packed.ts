@@ -5,8 +5,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const repo = path.resolve(__dirname, "..", "..", "..");
-export const PACKAGE_NAME = "pulumi-alicloud-slb-listener";
+import { PACKAGE_NAME, packageRoot } from "../support/package-alias";
+
+export { PACKAGE_NAME };
+export const repo = packageRoot();
 const TSC = path.join(repo, "node_modules", "typescript", "bin", "tsc");
 
 export interface Packed {
