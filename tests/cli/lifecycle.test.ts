@@ -133,19 +133,19 @@ describeWithCli("TcpListener through the real Pulumi engine", (cli) => {
         const stack = await lab().stack(program("v1"), { label: "ignore" });
         expectOk(await stack.up());
         expect((await lab().listener(lbId, 80))?.Description).to.equal("v1");
-        await lab().slb.call("SetLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: 80, Description: "by hand" });
+        await lab().slb.call("SetLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: 80, Description: "by-hand" });
 
         const plan = await stack.preview({ expectNoChanges: true });
         expect(plan.exitCode, `an ignored property changed outside Pulumi plans nothing\n${plan.stdout}`).to.equal(0);
         const up = await stack.up();
         expectOk(up);
-        expect((await lab().listener(lbId, 80))?.Description, "drift repair leaves the ignored property alone").to.equal("by hand");
+        expect((await lab().listener(lbId, 80))?.Description, "drift repair leaves the ignored property alone").to.equal("by-hand");
 
         stack.setProgram(program("v2"));
         const changed = await stack.up();
         expectOk(changed);
         expect(stepList(changed)).to.deep.equal(["same web"]);
-        expect((await lab().listener(lbId, 80))?.Description).to.equal("by hand");
+        expect((await lab().listener(lbId, 80))?.Description).to.equal("by-hand");
         expectOk(await stack.destroy());
     });
 
