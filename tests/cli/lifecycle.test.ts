@@ -137,6 +137,7 @@ describeWithCli("TcpListener through the real Pulumi engine", (cli) => {
 
         const plan = await stack.preview({ expectNoChanges: true });
         expect(plan.exitCode, `an ignored property changed outside Pulumi plans nothing\n${plan.stdout}`).to.equal(0);
+        expect(plan.stdout, "and preview still reports it").to.contain(`${idOf(lbId, 80)}: description is "by-hand", want "v1" (left as it is: ignoreChanges)`);
         const up = await stack.up();
         expectOk(up);
         expect((await lab().listener(lbId, 80))?.Description, "drift repair leaves the ignored property alone").to.equal("by-hand");
