@@ -107,7 +107,7 @@ describeWithCli("shipped programs through the real Pulumi engine", (cli) => {
                 VServerGroupId: ids.vServerGroupId, AclStatus: "on", AclType: "white", AclId: ids.aclId,
                 HealthCheckType: "http", HealthCheckURI: "/healthz", HealthCheckDomain: "api.example.com",
                 HealthCheckHttpCode: "http_2xx,http_3xx", HealthCheckInterval: 5, EstablishedTimeout: 600,
-                ConnectionDrain: "on", ConnectionDrainTimeout: 60, ProxyProtocolV2Enabled: true, Description: "api tcp 443",
+                ConnectionDrain: "on", ConnectionDrainTimeout: 60, ProxyProtocolV2Enabled: true, Description: "api-tcp-443",
             });
             expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
             expect(outputs).to.deep.equal({ listenerId: idOf(lbId, 443), status: "running", healthCheck: "http /healthz" });
