@@ -21,6 +21,8 @@ export interface EngineRow {
     beforeFirstCallMs: number;
     boundMs: number;
     calls: number;
+    /** The most calls in flight at once (from arrival and duration in the request log). */
+    maxInFlight: number;
     busy: number;
     throttled: number;
     failed: boolean;
@@ -44,12 +46,21 @@ async function measure(world: World, run: () => Promise<RunResult>): Promise<{ r
     return { r, wallMs: performance.now() - t0, startedAt, calls: await world.emulator.requests() };
 }
 
+function maxInFlight(calls: readonly RequestLogEntry[]): number {
+    const edges = calls.flatMap((c) => [[Date.parse(c.time), 1], [Date.parse(c.time) + c.durationMs, -1]] as Array<[number, number]>);
+    edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    let now = 0;
+    let max = 0;
+    for (const [, d] of edges) max = Math.max(max, (now += d));
+    return max;
+}
+
 function row(operation: string, n: number, lbs: number, m: Awaited<ReturnType<typeof measure>>, bound: (a: ReturnType<typeof analyse>) => number): EngineRow {
     const a = analyse(m.calls);
     const first = m.calls.length ? Math.min(...m.calls.map((c) => Date.parse(c.time))) : m.startedAt;
     return {
         operation, n, lbs, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, boundMs: bound(a),
-        calls: a.total, busy: a.busy, throttled: a.throttled, failed: !m.r.ok,
+        calls: a.total, maxInFlight: maxInFlight(m.calls), busy: a.busy, throttled: a.throttled, failed: !m.r.ok,
         detail: m.r.ok ? "" : (m.r.stderr || m.r.stdout).split("\n").filter((l) => /error/i.test(l)).slice(0, 2).join(" "),
     };
 }
