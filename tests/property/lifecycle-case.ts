@@ -29,6 +29,8 @@ export interface CaseReport {
 export interface CaseContext {
     readonly world: PropertyWorld;
     readonly host: ProviderHost;
+    /** A provider process configured without any region (stack config and environment). */
+    readonly regionless: ProviderHost;
     readonly providerText: string;
 }
 
@@ -60,7 +62,7 @@ function apiCode(message: string): string {
 
 function failureSignature(phase: string, e: unknown): string {
     if (e instanceof StepFailure) {
-        if (e.step === "check") return `${phase}-check-refused:${[...new Set(e.failures.map((f) => f.property))].sort().join(",")}`;
+        if (e.step === "check" && e.failures.length > 0) return `${phase}-check-refused:${[...new Set(e.failures.map((f) => f.property))].sort().join(",")}`;
         const property = /the service rejected (\w+)/.exec(e.message)?.[1];
         return `${phase}-failed:${e.step}:${property ? `${property}:` : ""}${apiCode(e.message)}`;
     }
@@ -98,7 +100,8 @@ async function applyOutOfBand(ctx: CaseContext, lane: Lane, port: number, change
             call = () => world.slb.call("TagResources", { ...tagTarget, Tag: [{ Key: change.key, Value: change.value }] });
             break;
         case "tag-remove": {
-            const keys = Object.keys(liveTags(body)).sort();
+            // A user removes their own tags or the ownership tag; the platform's tags are not theirs to remove.
+            const keys = Object.keys(liveTags(body)).filter((k) => !isServiceTag(k)).sort();
             if (keys.length === 0) return "Untag: skipped, no tags";
             const k = keys[change.index % keys.length];
             what = `Untag ${show(k)}`;
@@ -173,9 +176,21 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
         }
 
         let up: UpResult;
+        if (input.regionless) {
+            story.push("up(B) and the preview run without a configured region");
+            engine.host = ctx.regionless;
+        }
         try {
             up = await engine.up(program(b, ctx.providerText));
         } catch (e) {
+            if (input.regionless && b.regionId === undefined) {
+                // Refusing is one documented answer; deleting the listener on the strength of the missing region is not.
+                const ports = await world.ports(lane);
+                if (ports.length !== 1 || ports[0] !== portA) {
+                    find("regionless-up-lost-listener", `up(B) without a region failed (${(e as Error).message}) and left listeners [${ports.join(", ")}], want [${portA}] untouched`);
+                }
+                return { findings, story };
+            }
             find(failureSignature("up(B)", e), (e as Error).message);
             return { findings, story };
         }

@@ -12,7 +12,7 @@ import { expect } from "chai";
 import * as fc from "fast-check";
 import { serializableProvider } from "../../provider/loader";
 import { serializeProvider } from "../harness";
-import { wrapSecret } from "../harness/encoding";
+import { PropertyMap, wrapSecret } from "../harness/encoding";
 import { ProviderHost } from "../harness/host";
 import { packageRoot } from "../support/package-alias";
 import { PropertyWorld, REGION } from "../support/property-world";
@@ -32,7 +32,7 @@ function showCase(c: CaseInput): string {
         .map((f) => `${f.input}: ${b[f.input] !== undefined ? JSON.stringify(b[f.input]) : "(unset)"}`);
     const oob = c.outOfBand.map((o) => (o.kind === "set" ? `set ${o.field}=${JSON.stringify(o.value)}${Object.keys(o.companions).length ? ` with ${JSON.stringify(o.companions)}` : ""}` : JSON.stringify(o)));
     return `{ A: ${showRaw(c.a)}, B changes: { ${changed.join(", ")} }${c.movePort ? ", B moves port" : ""}` +
-        `${oob.length ? `, out of band: [${oob.join("; ")}]` : ""}${c.refresh ? ", refresh before up(B)" : ""} }`;
+        `${oob.length ? `, out of band: [${oob.join("; ")}]` : ""}${c.refresh ? ", refresh before up(B)" : ""}${c.regionless ? ", up(B) without a region" : ""} }`;
 }
 
 const readableCase = caseArb().map((c) => Object.assign({ ...c }, { [fc.toStringMethod]: () => showCase(c) }));
@@ -41,30 +41,38 @@ describe("lifecycle property: every valid configuration and change converges in 
     this.timeout(Math.max(300_000, RUNS * 2_000));
     let world: PropertyWorld;
     let host: ProviderHost;
+    let regionless: ProviderHost;
     let ctx: CaseContext;
 
     before(async function () {
         this.timeout(60_000);
         world = await PropertyWorld.start({ lanes: LANES });
-        host = await ProviderHost.start({
-            cwd: packageRoot(),
-            env: { PULUMI_NODEJS_PROJECT: PROJECT, PULUMI_NODEJS_STACK: STACK, PULUMI_PROJECT: PROJECT },
-        });
-        await host.getPluginInfo();
-        // Once, as the engine does for the default provider: the whole stack config, the secret key wrapped.
-        await host.configure({
-            "alicloud:region": REGION,
+        const config = {
             "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
             "alicloud:secretKey": wrapSecret(DEFAULT_ACCESS_KEY_SECRET),
             "alicloud:endpoints": JSON.stringify([{ slb: world.emulator.endpoint }]),
             "slbListener:retryTimeoutSeconds": "10",
-        });
-        ctx = { world, host, providerText: (await serializeProvider(serializableProvider())).text };
+        };
+        const start = async (args: PropertyMap) => {
+            const h = await ProviderHost.start({
+                cwd: packageRoot(),
+                // No region from the environment either (empty counts as unset).
+                env: { PULUMI_NODEJS_PROJECT: PROJECT, PULUMI_NODEJS_STACK: STACK, PULUMI_PROJECT: PROJECT, ALICLOUD_REGION: "", ALIBABA_CLOUD_REGION_ID: "" },
+            });
+            await h.getPluginInfo();
+            // Once per process, as the engine does for the default provider: the whole stack config, the secret wrapped.
+            await h.configure(args);
+            return h;
+        };
+        host = await start({ ...config, "alicloud:region": REGION });
+        regionless = await start(config);
+        ctx = { world, host, regionless, providerText: (await serializeProvider(serializableProvider())).text };
         console.log(`      seed ${SEED}, ${RUNS} cases, ${LANES} lanes (SLB_PROPERTY_SEED / SLB_PROPERTY_RUNS / SLB_PROPERTY_LANES)`);
     });
 
     after(async () => {
         await host?.stop();
+        await regionless?.stop();
         await world?.close();
     });
 

@@ -42,7 +42,8 @@ export class EngineSteps {
     /** One line per RPC, for counterexamples. */
     readonly transcript: string[] = [];
 
-    constructor(private readonly host: ProviderHost, readonly urn: string) {}
+    /** The provider process the next steps go to (a later `pulumi` run may start one with other settings). */
+    constructor(public host: ProviderHost, readonly urn: string) {}
 
     async up(program: PropertyMap): Promise<UpResult> {
         const old = this.resource;
