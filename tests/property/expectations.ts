@@ -1,7 +1,7 @@
 // What the service must show for a desired configuration, read from the field table: every field with a
 // Describe name that applies under the configuration is compared, an unset field against the row's service
-// default (or "not reported" when the row has none), canonical spellings mapped ("$_ip" -> ""), fields the
-// service hides while another is set (the row's notReportedWith) skipped. One service rule is not table data
+// default (or "not reported" when the row has none), canonical spellings mapped ("$_ip" -> ""); a row the
+// service hides at times (notReportedWith) is compared only when the service shows it. One service rule is not table data
 // and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
 // "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
 import { CONFIG_FIELDS, FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";

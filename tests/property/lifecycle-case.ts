@@ -218,7 +218,8 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
         if (!body) {
             find("listener-absent", `no listener on port ${portB} after up(B)`);
         } else {
-            for (const m of liveMismatches(b, body, attached)) {
+            // A replacement is a new listener: the platform's tags stayed on the old one.
+            for (const m of liveMismatches(b, body, up.op === "replace" ? {} : attached)) {
                 if (m.field !== "tags") find(`live-mismatch:${m.field}`, showMismatch(m));
                 else {
                     const delta = tagDelta(m);
@@ -242,9 +243,11 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
 function tagDelta(m: Mismatch): { kind: string; text: string } {
     const want = m.want as Record<string, string>;
     const got = m.got as Record<string, string>;
-    const missing = Object.keys(want).filter((k) => !(k in got));
-    const extra = Object.keys(got).filter((k) => !(k in want));
-    const changed = Object.keys(want).filter((k) => k in got && got[k] !== want[k]);
+    // Own keys only: a tag may be called "toString".
+    const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+    const missing = Object.keys(want).filter((k) => !has(got, k));
+    const extra = Object.keys(got).filter((k) => !has(want, k));
+    const changed = Object.keys(want).filter((k) => has(got, k) && got[k] !== want[k]);
     const kind = missing.some(isServiceTag) ? "service-tag-removed" : missing.includes(OWNER_TAG_KEY) ? "owner-missing"
         : missing.length ? "missing" : extra.length ? "extra" : "changed";
     const text = [missing.length ? `missing ${missing.join(",")}` : "", extra.length ? `extra ${extra.join(",")}` : "",
