@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { configured, ProviderFixture, providerFixture, REGION } from "../support/provider-fixture";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../support/slb-client";
-import { CheckFailed, Recorded, previewDiff, up } from "../support/engine-steps";
+import { CheckFailed, Recorded, previewDiff, up } from "../support/provider-steps";
 import { validateInputs } from "../../provider/validate";
 
 type Props = Record<string, unknown>;

@@ -1,61 +1,137 @@
-// One `pulumi up` of one resource, played against a provider object the way the engine calls a dynamic provider:
-// check(olds = the last inputs, news = the program) → diff(olds = the recorded outputs, news = the checked inputs)
-// → create, update, or a replacement in the order the diff asked for (create-first deletes the OLD resource by
-// its id after creating the new one). Used by tests that need one resource at a time without a provider host.
-import type * as pulumi from "@pulumi/pulumi";
+// The engine's side of one resource's lifecycle, RPC by RPC, over a running ProviderHost: what `pulumi up`,
+// `pulumi preview` and `pulumi refresh` send to a dynamic provider for a single resource (step_generator.go /
+// step.go of pulumi/pulumi, as tests/harness/index.ts describes them):
+//   up, new resource:   Check(olds = {}, news) -> Create(checked)
+//   up, existing:       Check(olds = old inputs, news) -> Diff(olds = old OUTPUTS, news = checked, oldInputs)
+//                       -> none: Same (old outputs kept, new inputs recorded)
+//                       -> some, no replaces: Update(olds = old outputs, news = checked)
+//                       -> replaces: Check(olds = {}, news) again, then
+//                            deleteBeforeReplace: Delete(old id, old outputs) -> Create
+//                            otherwise:           Create -> Delete(old id, old outputs)  (by the OLD id, even if
+//                                                 the new resource got the same one)
+//   preview:            Check + Diff, nothing else
+//   refresh:            Read(id, old outputs, old inputs) -> an empty id drops the resource from the state
+// A failed step throws StepFailure naming the step; a Create that reports ErrorResourceInitFailed is recorded
+// (the engine keeps the resource with its init errors) before the failure is thrown.
+import { CheckFailure, DiffResult, PartialFailure, ProviderHost } from "../harness/host";
+import { PropertyMap, changedKeys } from "../harness/encoding";
 
-type Props = Record<string, unknown>;
+export type StepName = "check" | "diff" | "create" | "update" | "delete" | "read";
 
-export interface Recorded {
-    id: string;
-    /** Last recorded outputs (olds of the next diff). */
-    outs: Props;
-    /** Last checked inputs (olds of the next check). */
-    inputs: Props;
-}
-
-export interface UpResult extends Recorded {
-    op: "create" | "update" | "replace" | "same";
-    diff?: pulumi.dynamic.DiffResult;
-}
-
-export class CheckFailed extends Error {
-    constructor(readonly failures: pulumi.dynamic.CheckFailure[]) {
-        super(`check failed: ${failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+export class StepFailure extends Error {
+    constructor(readonly step: StepName, message: string, readonly failures: CheckFailure[] = []) {
+        super(message);
+        this.name = "StepFailure";
     }
 }
 
-async function checked(provider: pulumi.dynamic.ResourceProvider, olds: Props, news: Props): Promise<Props> {
-    const result = await provider.check!(olds, news);
-    if (result.failures && result.failures.length > 0) throw new CheckFailed(result.failures);
-    return result.inputs as Props;
+export interface ResourceRecord {
+    readonly id: string;
+    readonly inputs: PropertyMap;
+    readonly outputs: PropertyMap;
 }
 
-/** `pulumi up` of one resource: creates it when `previous` is undefined. */
-export async function up(provider: pulumi.dynamic.ResourceProvider, previous: Recorded | undefined, program: Props): Promise<UpResult> {
-    const inputs = await checked(provider, previous?.inputs ?? {}, program);
-    if (!previous) {
-        const created = await provider.create(inputs);
-        return { op: "create", id: created.id, outs: created.outs as Props, inputs };
-    }
-    const diff = await provider.diff!(previous.id, previous.outs, inputs);
-    if (diff.replaces && diff.replaces.length > 0) {
-        if (diff.deleteBeforeReplace) {
-            await provider.delete!(previous.id, previous.outs);
-            const created = await provider.create(inputs);
-            return { op: "replace", diff, id: created.id, outs: created.outs as Props, inputs };
+export interface UpResult {
+    readonly op: "create" | "same" | "update" | "replace";
+    readonly diff?: DiffResult;
+}
+
+export class EngineSteps {
+    /** The resource as the state file would hold it; undefined when it is not in the state. */
+    resource?: ResourceRecord;
+    /** One line per RPC, for counterexamples. */
+    readonly transcript: string[] = [];
+
+    /** The provider process the next steps go to (a later `pulumi` run may start one with other settings). */
+    constructor(public host: ProviderHost, readonly urn: string) {}
+
+    async up(program: PropertyMap): Promise<UpResult> {
+        const old = this.resource;
+        const checked = await this.check(old?.inputs ?? {}, program);
+        if (!old) {
+            this.resource = await this.create(checked);
+            return { op: "create" };
         }
-        const created = await provider.create(inputs);
-        await provider.delete!(previous.id, previous.outs);
-        return { op: "replace", diff, id: created.id, outs: created.outs as Props, inputs };
+        const diff = await this.diff(old, checked);
+        if (diff.changes === "none" || (diff.changes === "unknown" && changedKeys(old.inputs, checked).length === 0)) {
+            this.resource = { ...old, inputs: checked };
+            return { op: "same", diff };
+        }
+        if (diff.replaces.length === 0) {
+            const outputs = await this.step("update", `Update ${old.id}`, () => this.host.update(this.urn, old.id, old.outputs, checked, old.inputs));
+            this.resource = { id: old.id, inputs: checked, outputs };
+            return { op: "update", diff };
+        }
+        const fresh = await this.check({}, program);
+        if (diff.deleteBeforeReplace) {
+            await this.delete(old);
+            this.resource = undefined;
+            this.resource = await this.create(fresh);
+        } else {
+            this.resource = await this.create(fresh);
+            await this.delete(old);
+        }
+        return { op: "replace", diff };
     }
-    if (diff.changes === false) return { op: "same", diff, ...previous, inputs };
-    const updated = await provider.update!(previous.id, previous.outs, inputs);
-    return { op: "update", diff, id: previous.id, outs: updated.outs as Props, inputs };
-}
 
-/** The next preview's diff of an unchanged program. */
-export async function previewDiff(provider: pulumi.dynamic.ResourceProvider, recorded: Recorded, program: Props): Promise<pulumi.dynamic.DiffResult> {
-    const inputs = await checked(provider, recorded.inputs, program);
-    return provider.diff!(recorded.id, recorded.outs, inputs);
+    /** What `pulumi preview` asks: Check, then Diff against the recorded state. */
+    async preview(program: PropertyMap): Promise<DiffResult> {
+        const old = this.resource;
+        if (!old) throw new Error("preview: the resource is not in the state");
+        return this.diff(old, await this.check(old.inputs, program));
+    }
+
+    async refresh(): Promise<ResourceRecord | undefined> {
+        const old = this.resource;
+        if (!old) return undefined;
+        const res = await this.step("read", `Read ${old.id}`, () => this.host.read(this.urn, old.id, old.outputs, old.inputs));
+        this.resource = res.id ? { id: res.id, outputs: res.properties, inputs: res.inputs ?? old.inputs } : undefined;
+        return this.resource;
+    }
+
+    private async check(olds: PropertyMap, news: PropertyMap): Promise<PropertyMap> {
+        const res = await this.step("check", `Check (olds ${Object.keys(olds).length ? "= old inputs" : "= {}"})`, () => this.host.check(this.urn, olds, news));
+        if (res.failures.length > 0) {
+            const text = res.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+            this.transcript.push(`  -> failures: ${text}`);
+            throw new StepFailure("check", `check refused the inputs: ${text}`, res.failures);
+        }
+        return res.inputs;
+    }
+
+    private async diff(old: ResourceRecord, checked: PropertyMap): Promise<DiffResult> {
+        const diff = await this.step("diff", `Diff ${old.id}`, () => this.host.diff(this.urn, old.id, old.outputs, checked, old.inputs));
+        this.transcript.push(`  -> changes ${diff.changes}${diff.replaces.length ? `, replaces [${diff.replaces.join(", ")}]${diff.deleteBeforeReplace ? ", delete before replace" : ""}` : ""}`);
+        return diff;
+    }
+
+    private async create(inputs: PropertyMap): Promise<ResourceRecord> {
+        try {
+            const res = await this.host.create(this.urn, inputs);
+            this.transcript.push(`Create -> ${res.id}`);
+            return { id: res.id, inputs, outputs: res.properties };
+        } catch (e) {
+            if (e instanceof PartialFailure) {
+                this.resource = { id: e.id, inputs, outputs: e.properties };
+                this.transcript.push(`Create -> partial failure, ${e.id} recorded: ${e.message}`);
+            } else {
+                this.transcript.push(`Create -> failed: ${(e as Error).message}`);
+            }
+            throw new StepFailure("create", (e as Error).message);
+        }
+    }
+
+    private async delete(old: ResourceRecord): Promise<void> {
+        await this.step("delete", `Delete ${old.id}`, () => this.host.delete(this.urn, old.id, old.outputs, old.inputs));
+    }
+
+    private async step<T>(name: StepName, line: string, work: () => Promise<T>): Promise<T> {
+        this.transcript.push(line);
+        try {
+            return await work();
+        } catch (e) {
+            this.transcript.push(`  -> failed: ${(e as Error).message}`);
+            throw new StepFailure(name, (e as Error).message);
+        }
+    }
 }
