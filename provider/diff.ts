@@ -3,7 +3,7 @@
 // Unset inputs compare against the service default, and fields that do not apply are not compared.
 
 import { desiredValue } from "./desired";
-import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY, isSet } from "./fields";
+import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
 import { FieldChange, LiveListener, desiredTags, settledStatus } from "./mapping";
 import { SECRET_SHOWN, isSecretPath, isUnknown, secretPaths } from "./validate";
 
@@ -39,17 +39,15 @@ function applies(inputs: Record<string, unknown>, field: FieldSpec): boolean | "
     return condition === when.equals;
 }
 
+/** Tag keys are the user's: "toString" is a tag like any other, not a property of every object. */
+const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
+
 function same(a: unknown, b: unknown): boolean {
     return (a ?? undefined) === (b ?? undefined);
 }
 
 /** Fields compared field by field (tags, status and provider-local inputs have their own rules). */
 const COMPARED = FIELDS.filter((f) => f.change !== "tags" && f.change !== "status" && f.change !== "local" && f.input !== "regionId");
-
-/** The service hides this field while the state has one of the fields named by notReportedWith. */
-function hidden(field: FieldSpec, state: ListenerState): boolean {
-    return state.values[field.input] === undefined && (field.notReportedWith ?? []).some((other) => isSet(state.values[other]));
-}
 
 export function compareState(inputs: Record<string, unknown>, state: ListenerState): StateDiff {
     const replaces: string[] = [];
@@ -66,7 +64,9 @@ export function compareState(inputs: Record<string, unknown>, state: ListenerSta
         }
         const applicable = applies(inputs, field);
         if (applicable === "unknown") unknown = true;
-        if (applicable !== true || hidden(field, state)) continue;
+        // What Describe hides (backendServerPort behind a group) was filled in from the record (fillUnreported):
+        // a value the record lacks is truly unset, so adding it later is a change like any other.
+        if (applicable !== true) continue;
         const from = state.values[field.input];
         if (same(from, to)) continue;
         const replacedInPlace = field.change === "in-place" && typeof from === "string" && typeof to === "string" &&
@@ -99,9 +99,9 @@ function compareTags(inputs: Record<string, unknown>, state: ListenerState): Tag
     const have: Record<string, string> = { ...state.tags };
     if (state.owner !== undefined) have[OWNER_TAG_KEY] = state.owner;
     const set: Record<string, string> = {};
-    for (const [k, v] of Object.entries(want)) if (have[k] !== v) set[k] = v;
+    for (const [k, v] of Object.entries(want)) if (!hasOwn(have, k) || have[k] !== v) set[k] = v;
     // The ownership tag is only managed when the inputs carry an owner.
-    const remove = Object.keys(have).filter((k) => !(k in want) && (k !== OWNER_TAG_KEY || typeof inputs.owner === "string"));
+    const remove = Object.keys(have).filter((k) => !hasOwn(want, k) && (k !== OWNER_TAG_KEY || typeof inputs.owner === "string"));
     return { set, remove };
 }
 
@@ -140,7 +140,7 @@ export function withoutIgnoredDrift(live: ListenerState, recorded: ListenerState
     for (const path of ignored) {
         if (!path.startsWith("tags.")) continue;
         const key = path.slice("tags.".length);
-        if (key in recorded.tags) tags[key] = recorded.tags[key];
+        if (hasOwn(recorded.tags, key)) tags[key] = recorded.tags[key];
         else delete tags[key];
     }
     return { values, tags, owner: live.owner, status: ignored.has("status") ? recorded.status : live.status };
@@ -173,9 +173,10 @@ export function driftReport(id: string, inputs: Record<string, unknown>, recorde
     }
     const tagKeys = new Set([...Object.keys(liveDiff.tags.set), ...liveDiff.tags.remove]);
     for (const key of tagKeys) {
-        const was = key === OWNER_TAG_KEY ? recorded.owner : recorded.tags[key];
-        const now = key === OWNER_TAG_KEY ? live.owner : live.tags[key];
-        if (was !== now) lines.push(line(`tags.${key}`, now, desiredTags(inputs)[key]));
+        const own = (tags: Record<string, string>) => (hasOwn(tags, key) ? tags[key] : undefined);
+        const was = key === OWNER_TAG_KEY ? recorded.owner : own(recorded.tags);
+        const now = key === OWNER_TAG_KEY ? live.owner : own(live.tags);
+        if (was !== now) lines.push(line(`tags.${key}`, now, own(desiredTags(inputs))));
     }
     if (liveDiff.status && settledStatus(live.status) !== settledStatus(recorded.status)) {
         lines.push(line("status", settledStatus(live.status), liveDiff.status));

@@ -21,7 +21,9 @@ export interface Ref {
 /** Set by the world, never generated: the listener's identity and the owner TcpListener always passes. */
 export const CONTROLLED = new Set(["loadBalancerId", "listenerPort", "owner"]);
 /** Fields the generators draw (every row but the controlled ones). */
-export const GENERATED: readonly FieldSpec[] = FIELDS.filter((f) => !CONTROLLED.has(f.input));
+/** Rows TcpListener fills from what only the program knows (owner, ignoreChanges, secretInputs): not configuration. */
+export const isLeftToTheWorld = (f: FieldSpec) => CONTROLLED.has(f.input) || f.internal === true;
+export const GENERATED: readonly FieldSpec[] = FIELDS.filter((f) => !isLeftToTheWorld(f));
 
 /** A field that names another resource (an `...Id`, or the region): its values come from the world's pool. */
 export function isReference(field: FieldSpec): boolean {
@@ -44,6 +46,8 @@ export function acceptsValue(field: FieldSpec, value: unknown): boolean {
             if (t && (value.length < t.min || value.length > t.max || (t.pattern && !t.pattern.test(value)))) return false;
             return field.check?.(value as never) === undefined;
         }
+        case "strings":
+            return Array.isArray(value) && value.every((v) => typeof v === "string");
         case "tags":
             return typeof value === "object" && value !== null && !Array.isArray(value) &&
                 Object.values(value).every((v) => typeof v === "string") && field.check?.(value as never) === undefined;
@@ -109,6 +113,8 @@ export function valueArb(field: FieldSpec): fc.Arbitrary<unknown> {
             return integerArb(field);
         case "string":
             return field.values ? fc.constantFrom(...field.values) : textArb(field);
+        case "strings":
+            return fc.array(fc.string());
         case "tags":
             return tagsArb(field);
     }
@@ -236,7 +242,7 @@ function companionsOf(field: FieldSpec): FieldSpec[] {
 function setArb(field: FieldSpec): fc.Arbitrary<OutOfBand> {
     const companions = fc.record(Object.fromEntries(companionsOf(field).map((g) => [g.input, valueArb(g)]))) as fc.Arbitrary<RawConfig>;
     // A row with a clear value (the probe port's -520) can also be cleared out of band.
-    const value = field.clearValue === undefined ? valueArb(field) : fc.oneof(valueArb(field), fc.constant(field.clearValue));
+    const value = field.resetValue === undefined ? valueArb(field) : fc.oneof(valueArb(field), fc.constant(field.resetValue));
     return fc.record({ kind: fc.constant("set" as const), field: fc.constant(field.input), value, companions });
 }
 

@@ -61,8 +61,8 @@ export function settled(status: unknown): string {
 /** The value the service should show for a field under the configuration. */
 export function expectedValue(config: Config, field: FieldSpec): unknown {
     const set = config[field.input];
-    const canonical = typeof set === "string" && field.canonical && Object.prototype.hasOwnProperty.call(field.canonical, set);
-    const value = canonical ? field.canonical![set as string] : effective(config, field.input);
+    const canonical = typeof set === "string" && field.reportedAs && Object.prototype.hasOwnProperty.call(field.reportedAs, set);
+    const value = canonical ? field.reportedAs![set as string] : effective(config, field.input);
     if (field.input === "healthCheckConnectTimeout") {
         const interval = effective(config, "healthCheckInterval");
         if (typeof value === "number" && typeof interval === "number" && value < interval) return interval;

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { fillUnreported } from "../../provider/mapping";
 import { compareState, driftReport, hasChanges, stateFromOutputs, ListenerState } from "../../provider/diff";
 import { UNKNOWN } from "../../provider/validate";
 
@@ -46,11 +47,15 @@ describe("diff: desired inputs against a listener's state", () => {
         expect(compareState({ ...inputs, scheduler: "rr" }, liveOf()).updates.map((u) => u.field.input)).to.deep.equal(["scheduler"]);
     });
 
-    it("ignores fields that do not apply, and backendServerPort while a vServer group is used", () => {
+    it("ignores fields that do not apply; backendServerPort hidden behind a group is the recorded one", () => {
         expect(hasChanges(compareState(inputs, liveOf({ healthCheckUri: "/other" })))).to.equal(false);
         const grouped = { ...inputs, vServerGroupId: "rsp-1" };
         const live = liveOf({ vServerGroupId: "rsp-1", backendServerPort: undefined });
-        expect(hasChanges(compareState(grouped, live))).to.equal(false);
+        expect(hasChanges(compareState(grouped, fillUnreported(live, grouped)))).to.equal(false);
+        // Created on a group without a port: adding one needs a new listener (BackendServerPort is Create-only).
+        const portless = { ...grouped, backendServerPort: undefined };
+        const d = compareState(inputs, fillUnreported(live, portless));
+        expect(d).to.deep.include({ replaces: ["backendServerPort"], deleteBeforeReplace: true });
     });
 
     it("switches server groups in place", () => {
