@@ -16,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { ProviderHost, PropertyMap } from "../tests/harness";
 import { Cell, median, pct, ratio, sec, table } from "./table";
-import { BUSY_CODES, CallAnalysis, DESCRIBE, MAX_LISTENERS_PER_LB, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
+import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
 const { values: args } = parseArgs({
     options: {
@@ -102,7 +102,7 @@ interface OperationRow {
 const SHORT: Record<string, string> = {
     CreateLoadBalancerTCPListener: "Create", StartLoadBalancerListener: "Start", StopLoadBalancerListener: "Stop",
     SetLoadBalancerTCPListenerAttribute: "Set", DeleteLoadBalancerListener: "Delete", [DESCRIBE]: "Describe",
-    TagResources: "Tag", UntagResources: "Untag",
+    TagResources: "Tag", UntagResources: "Untag", [LISTING]: "List",
 };
 
 function perListener(a: CallAnalysis, listeners: number): Record<string, number> {
@@ -142,20 +142,20 @@ async function callsPerOperation(): Promise<Figure1> {
         const c = perListener(create, L);
         const rows: OperationRow[] = [
             {
-                operation: "create", calls: create.total / L, breakdown: c, polls: create.describes / L,
+                operation: "create", calls: create.total / L, breakdown: c, polls: create.reads / L,
                 terraform: 7, terraformDetail: "Create 1, wait-stopped poll 1, Start 1, wait-running poll 1, Set 1, Read 2 (polls: 2)",
                 target: "≤ 3 + polls; Create 1, Start 1",
-                met: (create.total - create.describes) / L <= 3 && c.Create === 1 && c.Start === 1,
+                met: (create.total - create.reads) / L <= 3 && c.Create === 1 && c.Start === 1,
             },
             {
                 operation: "no-op preview", calls: preview.total / L, breakdown: perListener(preview, L), polls: 0,
                 terraform: 2, terraformDetail: "plan-time refresh: DescribeLoadBalancerAttribute 1, Describe 1",
-                target: "= 1", met: preview.total === L && preview.describes === L,
+                target: "≤ 1 read", met: preview.total === preview.reads && preview.reads <= L,
             },
             {
                 operation: "refresh", calls: refresh.total / L, breakdown: perListener(refresh, L), polls: 0,
                 terraform: 2, terraformDetail: "DescribeLoadBalancerAttribute 1, Describe 1",
-                target: "= 1", met: refresh.total === L && refresh.describes === L,
+                target: "≤ 1 read", met: refresh.total === refresh.reads && refresh.reads <= L,
             },
             {
                 operation: "single-field update (up: diff + update)", calls: update.total / L, breakdown: perListener(update, L), polls: 0,
@@ -163,7 +163,7 @@ async function callsPerOperation(): Promise<Figure1> {
                 target: "≤ 2", met: update.total / L <= 2,
             },
             {
-                operation: "delete", calls: destroy.total / L, breakdown: perListener(destroy, L), polls: destroy.describes / L,
+                operation: "delete", calls: destroy.total / L, breakdown: perListener(destroy, L), polls: destroy.reads / L,
                 terraform: 3, terraformDetail: "DescribeLoadBalancerAttribute 1, Delete 1, wait-deleted poll 1",
                 target: "≤ 2", met: destroy.total / L <= 2,
             },
@@ -211,6 +211,7 @@ interface ChainRow {
     ratioRoundTrip: number;
     spanRatioRoundTrip: number;
     calls: number;
+    /** Reads of listeners (Describe and listing calls). */
     describes: number;
     busy: number;
     throttled: number;
@@ -231,14 +232,14 @@ function chainRow(operation: string, n: number, lbs: number, m: Measured): Chain
     return {
         operation, n, lbs, wallMs: m.wallMs, apiSpanMs: a.spanMs, beforeFirstCallMs: first - m.startedAt, chain: a.chain,
         boundChangeMs, boundRoundTripMs, ratioChange: m.wallMs / boundChangeMs, ratioRoundTrip: m.wallMs / boundRoundTripMs,
-        spanRatioRoundTrip: a.spanMs / boundRoundTripMs, calls: a.total, describes: a.describes, busy: a.busy, throttled: a.throttled,
+        spanRatioRoundTrip: a.spanMs / boundRoundTripMs, calls: a.total, describes: a.reads, busy: a.busy, throttled: a.throttled,
         failures: failureText.length, failureText, errorCodes: a.otherErrorCodes, overQuota: Math.ceil(n / lbs) > MAX_LISTENERS_PER_LB,
     };
 }
 
 function printChainTable(rows: ChainRow[]): void {
     say(table(["op", "N", "LBs", "wall s", "API span s", "before 1st call s", "chain", "chain×change s", "chain×(change+latency) s",
-        "wall / chain×change", "wall / chain×(change+lat.)", "span / chain×(change+lat.)", "calls", "of which Describe", "busy", "throttled", "failed resources", "error answers"],
+        "wall / chain×change", "wall / chain×(change+lat.)", "span / chain×(change+lat.)", "calls", "of which reads", "busy", "throttled", "failed resources", "error answers"],
     rows.map((r) => [r.operation, r.n, r.lbs, sec(r.wallMs), sec(r.apiSpanMs), sec(r.beforeFirstCallMs), r.chain, sec(r.boundChangeMs),
         sec(r.boundRoundTripMs), ratio(r.ratioChange), ratio(r.ratioRoundTrip), ratio(r.spanRatioRoundTrip), r.calls, r.describes, r.busy,
         r.throttled, r.failures, Object.entries(r.errorCodes).map(([c, k]) => `${c} ×${k}`).join(", ") || "none"] as Cell[])));
