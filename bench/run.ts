@@ -4,17 +4,18 @@
 // dynamic-provider host, exactly as `pulumi` would drive the provider; calls are counted from the emulator's
 // request log. Figures are measured, not asserted; compare ratios measured in the same run.
 //
-//   npm run bench                 # figures 1-5 (about 2-3 minutes)
+//   npm run bench                 # figures 1-6 (about 5-6 minutes)
 //   npm run bench -- --full       # also N=100 listeners on one load balancer (about 1 more minute)
 //   npm run bench -- --json       # the same figures as one JSON document on stdout
 //   options: --latency-ms 50 --transition-ms 200 --change-ms 200 --qps-limit 50 --cold-starts 5
-//            --child-emulator (emulator in its own process)  --only 1,2,3,4,5 (figures to run)
+//            --child-emulator (emulator in its own process)  --only 1,2,3,4,5,6 (figures to run)
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { ProviderHost, PropertyMap } from "../tests/harness";
+import { ReadsFigures, printReads, readsFigures } from "./reads";
 import { Cell, median, pct, ratio, sec, table } from "./table";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
@@ -28,7 +29,7 @@ const { values: args } = parseArgs({
         "qps-limit": { type: "string", default: "50" },
         "cold-starts": { type: "string", default: "5" },
         "child-emulator": { type: "boolean", default: false },
-        only: { type: "string", default: "1,2,3,4,5" },
+        only: { type: "string", default: "1,2,3,4,5,6" },
         help: { type: "boolean", default: false },
     },
 });
@@ -526,8 +527,11 @@ async function main(): Promise<void> {
     const p = f1 && FIGURES.has(4) ? await providerFigures(f1.stateText) : undefined;
     if (p) printProvider(p);
     if (FIGURES.has(5)) printDestroy(s.destroy);
+    const reads: ReadsFigures | undefined = FIGURES.has(6) ? await readsFigures(SETTINGS) : undefined;
+    if (reads) printReads(reads, say);
 
-    const v = verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s);
+    const v = [...verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s),
+        ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met }))];
     const totalMs = performance.now() - started;
     say("### Targets");
     say();
@@ -543,6 +547,7 @@ async function main(): Promise<void> {
             preview: s.preview,
             provider: p,
             destroy: FIGURES.has(5) ? s.destroy : undefined,
+            reads: reads ? { rows: reads.rows, raw: reads.raw, problems: reads.problems } : undefined,
             targets: v,
             totalSeconds: Number(sec(totalMs)),
         }, null, 2));

@@ -1,20 +1,25 @@
 // Coalesced listener reads. Every read of a listener (diff's drift check, refresh, the status waits after
 // Start/Stop/Delete, adopt) comes here through SlbClient.describeListener. Reads in flight together for one
-// client (endpoint and account) and region are answered by one DescribeLoadBalancerListeners per ten load
-// balancers, paged as needed; each caller gets its own listener, in the attribute call's shape, or "absent".
+// client (endpoint and account) and region are answered by shared DescribeLoadBalancerListeners calls, up to ten
+// load balancers each, paged as needed; each caller gets its own listener, in the attribute call's shape, or
+// "absent".
 //
-// Never stale: a read only joins a round that has not started yet, so its answer comes from a listing sent after
-// the read was asked for, and a listener with a change of ours in flight is not listed until that change ends.
-// Nothing is kept once a round has answered.
+// Gathering: the engine sends a preview's diffs over a while, not all at once. A round of listings starts once no
+// read has come for gapMs, and at the latest maxWindowMs after the first read waiting; a read that comes while a
+// listing of its load balancer is on its way joins it ("until the current batch returns").
 //
-// Sharing status polls: while our own changes follow each other on a load balancer (the per-LB queue of a big
-// `up` or `destroy`), a read of one of its listeners waits until the load balancer is quiet, or at most
-// maxParkMs, and then shares one listing with every read that waited meanwhile. The chain of changes bounds the
-// operation anyway, so this costs no wall time; it saves one poll per listener.
+// Never stale: a listener with a change of ours in flight is not read until the change ends, and a read never joins
+// a listing sent before the last change of ours on its listener ended. Nothing is kept once a listing has answered,
+// except how many listeners each load balancer had (to group load balancers so that a listing is one page).
+//
+// Sharing status polls: while our own changes follow each other on a load balancer (the per-LB queue of a big `up`
+// or `destroy`), a read of one of its listeners waits until the load balancer is quiet, or at most maxParkMs, and
+// then shares one listing with every read that waited meanwhile. The chain of changes bounds the operation anyway,
+// so this costs no wall time; it saves one poll per listener.
 
 import type { ListenerKey } from "./client";
 import { SlbApiError } from "./errors";
-import { LISTING_ACTION, MAX_LOAD_BALANCERS_PER_LISTING, UNLISTED_FIELDS, listedKey, listingParams, parsePage } from "./listing";
+import { LISTING_ACTION, LISTING_PAGE_SIZE, MAX_LOAD_BALANCERS_PER_LISTING, UNLISTED_FIELDS, listedKey, listingParams, parsePage } from "./listing";
 import { LiveListener, fromDescribe } from "./mapping";
 
 /** What the reads need from the client: one listing page and one attribute read, each already retried. */
@@ -28,15 +33,17 @@ export interface ReadBackend {
 export interface ReadOptions {
     /** false: every read is its own attribute call (as before coalescing). */
     readonly coalesce: boolean;
-    /** How long the first read of an idle region waits for others to join it. */
-    readonly windowMs: number;
+    /** A round starts once no read has come for this long... */
+    readonly gapMs: number;
+    /** ...or at the latest this long after the first read waiting for it. */
+    readonly maxWindowMs: number;
     /** A load balancer counts as quiet this long after the last change of ours on it ended. */
     readonly quietMs: number;
     /** The longest a read waits for a load balancer busy with our own changes. */
     readonly maxParkMs: number;
 }
 
-export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, windowMs: 3, quietMs: 10, maxParkMs: 2000 };
+export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 20, maxWindowMs: 1000, quietMs: 10, maxParkMs: 2000 };
 
 /** The switch: SLB_LISTENER_COALESCE_READS=off (or false, 0, no) reads every listener with its own call. */
 export const COALESCE_ENV = "SLB_LISTENER_COALESCE_READS";
@@ -59,8 +66,32 @@ interface Waiter {
     readonly lb: string;
     /** When the read was asked for (bounds how long it may wait for a busy load balancer). */
     readonly since: number;
+    /** When it was queued for the next round (for the gathering window). */
+    queuedAt: number;
     resolve(live: LiveListener | undefined): void;
     reject(e: unknown): void;
+}
+
+/** One listing of up to ten load balancers, open to reads that come while it is on its way. */
+class Group {
+    readonly waiters = new Map<string, Waiter[]>();
+    /** When its first page was asked for. */
+    startedAt = 0;
+    open = true;
+
+    constructor(readonly lbIds: ReadonlySet<string>) {}
+
+    add(w: Waiter): void {
+        this.waiters.set(w.id, [...(this.waiters.get(w.id) ?? []), w]);
+    }
+}
+
+interface Listing {
+    /** Every TCP listener listed, in the attribute call's shape, by listedKey(). */
+    readonly rows: Map<string, Record<string, unknown>>;
+    readonly pages: number;
+    /** The error that stopped it, if it did not finish. */
+    readonly error?: unknown;
 }
 
 interface Activity {
@@ -74,13 +105,18 @@ interface RegionQueue {
     ready: Waiter[];
     /** Reads waiting for a busy load balancer. */
     parked: Waiter[];
+    /** Listings on their way. */
+    readonly groups: Set<Group>;
     running: boolean;
-    window?: NodeJS.Timeout;
+    /** Start the next round without gathering (its reads have waited already). */
+    urgent: boolean;
+    timer?: NodeJS.Timeout;
     parkTimer?: NodeJS.Timeout;
 }
 
 const lbOf = (key: ListenerKey) => `${key.regionId}/${key.loadBalancerId}`;
 const idOf = (key: ListenerKey) => `${key.regionId}/${key.loadBalancerId}/${key.listenerPort}`;
+const rowOf = (w: Waiter) => listedKey(w.key.loadBalancerId, w.key.listenerPort);
 
 export class ListenerReads {
     /** Set once a listing was refused for permission: per-listener reads from then on. */
@@ -90,8 +126,12 @@ export class ListenerReads {
     private readonly lbs = new Map<string, Activity>();
     /** Our changes in flight by listener. */
     private readonly changes = new Map<string, number>();
+    /** When the last change of ours on a listener ended. */
+    private readonly lastChange = new Map<string, number>();
     /** Reads of a listener whose own change is in flight: admitted when it ends. */
     private readonly afterChange = new Map<string, Waiter[]>();
+    /** Listeners per load balancer in the last complete listing: groups load balancers into one-page listings. */
+    private readonly counts = new Map<string, number>();
 
     constructor(private readonly backend: ReadBackend, private readonly options: ReadOptions = DEFAULT_READ_OPTIONS) {}
 
@@ -103,7 +143,8 @@ export class ListenerReads {
     read(key: ListenerKey): Promise<LiveListener | undefined> {
         if (!this.coalescing) return this.backend.readOne(key);
         return new Promise((resolve, reject) => {
-            this.admit({ key, id: idOf(key), lb: lbOf(key), since: Date.now(), resolve, reject });
+            const now = Date.now();
+            this.admit({ key, id: idOf(key), lb: lbOf(key), since: now, queuedAt: now, resolve, reject });
         });
     }
 
@@ -118,8 +159,10 @@ export class ListenerReads {
         try {
             return await work();
         } finally {
+            const now = Date.now();
             activity.inFlight--;
-            activity.endedAt = Date.now();
+            activity.endedAt = now;
+            this.lastChange.set(id, now);
             const left = (this.changes.get(id) ?? 1) - 1;
             if (left > 0) {
                 this.changes.set(id, left);
@@ -138,7 +181,7 @@ export class ListenerReads {
     private region(regionId: string): RegionQueue {
         let q = this.regions.get(regionId);
         if (!q) {
-            q = { regionId, ready: [], parked: [], running: false };
+            q = { regionId, ready: [], parked: [], groups: new Set(), running: false, urgent: false };
             this.regions.set(regionId, q);
         }
         return q;
@@ -155,6 +198,13 @@ export class ListenerReads {
             return;
         }
         const q = this.region(w.key.regionId);
+        const changed = this.lastChange.get(w.id) ?? -Infinity;
+        for (const g of q.groups) {
+            if (g.open && g.lbIds.has(w.key.loadBalancerId) && changed < g.startedAt) {
+                g.add(w);
+                return;
+            }
+        }
         const now = Date.now();
         if (this.busy(w.lb, now) && now - w.since < this.options.maxParkMs) {
             q.parked.push(w);
@@ -162,17 +212,21 @@ export class ListenerReads {
             if (this.lbs.get(w.lb)!.inFlight === 0) this.whenQuiet(w.key.regionId, w.lb);
             return;
         }
+        w.queuedAt = now;
         q.ready.push(w);
         this.kick(q);
     }
 
-    /** Starts a round after the gathering window, unless one is running (its end starts the next). */
+    /** (Re)arms the start of the next round: after the gap, within the window; a running round starts it when it ends. */
     private kick(q: RegionQueue): void {
-        if (q.running || q.window) return;
-        q.window = setTimeout(() => {
-            q.window = undefined;
+        if (q.running || q.ready.length === 0) return;
+        const queued = q.ready.map((w) => w.queuedAt);
+        const due = q.urgent ? 0 : Math.min(Math.max(...queued) + this.options.gapMs, Math.min(...queued) + this.options.maxWindowMs);
+        if (q.timer) clearTimeout(q.timer);
+        q.timer = setTimeout(() => {
+            q.timer = undefined;
             this.startRound(q);
-        }, this.options.windowMs);
+        }, Math.max(0, due - Date.now()));
     }
 
     private armParkTimer(q: RegionQueue): void {
@@ -204,15 +258,18 @@ export class ListenerReads {
             q.parkTimer = undefined;
         }
         this.armParkTimer(q);
+        // They have waited already: no gathering window.
+        q.urgent = true;
         this.kick(q);
     }
 
     private startRound(q: RegionQueue): void {
         if (q.running || q.ready.length === 0) return;
-        // Reads waiting for a busy load balancer ride along: the listing is sent anyway, and is fresh for them too.
+        // Reads waiting for a busy load balancer ride along: the listings are sent anyway, and are fresh for them too.
         const taken = [...q.ready, ...q.parked];
         q.ready = [];
         q.parked = [];
+        q.urgent = false;
         if (q.parkTimer) clearTimeout(q.parkTimer);
         q.parkTimer = undefined;
         const now: Waiter[] = [];
@@ -223,71 +280,118 @@ export class ListenerReads {
         if (now.length === 0) return;
         q.running = true;
         // serve() settles every read itself; a bug must still not leave a caller waiting forever.
-        void this.serve(q.regionId, now).catch((e: unknown) => now.forEach((w) => w.reject(e))).finally(() => {
+        void this.serve(q, now).catch((e: unknown) => now.forEach((w) => w.reject(e))).finally(() => {
             q.running = false;
-            // What gathered while this round ran goes at once: it has waited long enough.
-            this.startRound(q);
+            this.kick(q);
         });
     }
 
     // ---- one round ----
 
-    private async serve(regionId: string, waiters: readonly Waiter[]): Promise<void> {
-        const byId = new Map<string, Waiter[]>();
-        const idsByLb = new Map<string, Set<string>>();
-        for (const w of waiters) {
-            byId.set(w.id, [...(byId.get(w.id) ?? []), w]);
-            const ids = idsByLb.get(w.key.loadBalancerId) ?? new Set<string>();
-            ids.add(w.id);
-            idsByLb.set(w.key.loadBalancerId, ids);
-        }
-        const lbIds = [...idsByLb.keys()].sort();
+    private async serve(q: RegionQueue, waiters: readonly Waiter[]): Promise<void> {
+        const byLb = new Map<string, Waiter[]>();
+        for (const w of waiters) byLb.set(w.key.loadBalancerId, [...(byLb.get(w.key.loadBalancerId) ?? []), w]);
+        await Promise.all(this.pack(q.regionId, [...byLb.keys()]).map((lbIds) =>
+            this.serveGroup(q, lbIds, lbIds.flatMap((lb) => byLb.get(lb)!))));
+    }
+
+    /**
+     * Load balancers in groups of at most ten whose listeners (as last listed) fit one page; load balancers not
+     * listed yet count as empty, so the first listing of a fleet may take more pages.
+     */
+    private pack(regionId: string, lbIds: readonly string[]): string[][] {
         const groups: string[][] = [];
-        for (let i = 0; i < lbIds.length; i += MAX_LOAD_BALANCERS_PER_LISTING) groups.push(lbIds.slice(i, i + MAX_LOAD_BALANCERS_PER_LISTING));
-        await Promise.all(groups.map((group) => {
-            const wanted = group.flatMap((lb) => [...idsByLb.get(lb)!].map((id) => byId.get(id)!));
-            return this.serveGroup(regionId, group, wanted);
+        let current: string[] = [];
+        let listeners = 0;
+        for (const lb of [...lbIds].sort()) {
+            const n = this.counts.get(`${regionId}/${lb}`) ?? 0;
+            if (current.length > 0 && (current.length === MAX_LOAD_BALANCERS_PER_LISTING || listeners + n > LISTING_PAGE_SIZE)) {
+                groups.push(current);
+                current = [];
+                listeners = 0;
+            }
+            current.push(lb);
+            listeners += n;
+        }
+        if (current.length > 0) groups.push(current);
+        return groups;
+    }
+
+    private async serveGroup(q: RegionQueue, lbIds: readonly string[], waiters: readonly Waiter[]): Promise<void> {
+        const group = new Group(new Set(lbIds));
+        for (const w of waiters) group.add(w);
+        // One listener: its attribute call costs the same one call and needs no extra permission.
+        if (group.waiters.size === 1 || this.denied) {
+            await Promise.all([...group.waiters.values()].map((ws) => this.readEach(ws)));
+            return;
+        }
+        q.groups.add(group);
+        group.startedAt = Date.now();
+        let listing: Listing;
+        try {
+            listing = await this.list(q.regionId, lbIds);
+        } finally {
+            group.open = false;
+            q.groups.delete(group);
+        }
+        const missing: Waiter[][] = [];
+        for (const ws of group.waiters.values()) {
+            const body = listing.rows.get(rowOf(ws[0]));
+            if (body) settle(ws, fromDescribe(body));
+            // Missing from a complete one-page listing: it does not exist.
+            else if (!listing.error && listing.pages === 1) settle(ws, undefined);
+            else missing.push(ws);
+        }
+        if (missing.length === 0) return;
+        // After a failure only their own reads can tell. Across pages, a listener deleted meanwhile shifts the rest,
+        // so absence is not proven: list their load balancers again (one page each now that their sizes are known),
+        // unless reading each costs no more.
+        const again = listing.error ? [] : this.pack(q.regionId, [...new Set(missing.map((ws) => ws[0].key.loadBalancerId))]);
+        if (listing.error || missing.length <= again.length) {
+            await Promise.all(missing.map((ws) => this.readEach(ws)));
+            return;
+        }
+        await Promise.all(again.map(async (lbs) => {
+            const mine = missing.filter((ws) => lbs.includes(ws[0].key.loadBalancerId));
+            const confirm = await this.list(q.regionId, lbs);
+            await Promise.all(mine.map(async (ws) => {
+                const body = confirm.rows.get(rowOf(ws[0]));
+                if (body) settle(ws, fromDescribe(body));
+                else if (!confirm.error && confirm.pages === 1) settle(ws, undefined);
+                else await this.readEach(ws);
+            }));
         }));
     }
 
-    /** One group of up to ten load balancers; `wanted` holds the waiters of each listener asked for. */
-    private async serveGroup(regionId: string, lbIds: readonly string[], wanted: ReadonlyArray<readonly Waiter[]>): Promise<void> {
-        // One listener: its attribute call costs the same one call and needs no extra permission.
-        if (wanted.length === 1 || this.denied) {
-            await Promise.all(wanted.map((ws) => this.readEach(ws)));
-            return;
-        }
-        const found = new Map<string, Record<string, unknown>>();
-        const keys = new Set(wanted.map((ws) => listedKey(ws[0].key.loadBalancerId, ws[0].key.listenerPort)));
+    /** Every page of one group's listing; stops at the first failure, keeping what was listed. */
+    private async list(regionId: string, lbIds: readonly string[]): Promise<Listing> {
+        const rows = new Map<string, Record<string, unknown>>();
         let pages = 0;
-        let failed = false;
         try {
             let token: string | undefined;
             do {
                 if (pages >= MAX_PAGES) throw new Error(`${LISTING_ACTION} gave more than ${MAX_PAGES} pages`);
                 const page = parsePage(await this.backend.listPage(listingParams(regionId, lbIds, token)));
                 pages++;
-                for (const [key, body] of page.listeners) if (keys.has(key)) found.set(key, body);
+                for (const [key, body] of page.listeners) rows.set(key, body);
                 token = page.nextToken || undefined;
             } while (token);
-        } catch (e) {
-            failed = true;
-            if (isPermissionDenied(e) && !this.denied) {
+        } catch (error) {
+            if (isPermissionDenied(error) && !this.denied) {
                 this.denied = true;
-                const code = e instanceof SlbApiError ? e.code : "denied";
+                const code = error instanceof SlbApiError ? error.code : "denied";
                 this.backend.say(`${LISTING_ACTION} is not allowed for this AccessKey (${code}): reading each listener with ` +
                     "DescribeLoadBalancerTCPListenerAttribute instead for the rest of this run; grant slb:DescribeLoadBalancerListeners " +
                     "for one call per ten load balancers");
             }
+            return { rows, pages, error };
         }
-        await Promise.all(wanted.map(async (ws) => {
-            const body = found.get(listedKey(ws[0].key.loadBalancerId, ws[0].key.listenerPort));
-            if (body) return settle(ws, fromDescribe(body));
-            // Missing from a complete one-page listing: it does not exist. After a failure, or across pages (a
-            // listener deleted between pages shifts the rest), only its own read can tell.
-            if (!failed && pages === 1) return settle(ws, undefined);
-            await this.readEach(ws);
-        }));
+        for (const lb of lbIds) this.counts.set(`${regionId}/${lb}`, 0);
+        for (const body of rows.values()) {
+            const key = `${regionId}/${String(body.LoadBalancerId)}`;
+            this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+        }
+        return { rows, pages };
     }
 
     private async readEach(ws: readonly Waiter[]): Promise<void> {

@@ -9,7 +9,7 @@ import { UNLISTED_FIELDS, attributeShape, parsePage } from "../../provider/listi
 import { LiveListener } from "../../provider/mapping";
 
 const REGION = "cn-hangzhou";
-const OPTIONS: ReadOptions = { coalesce: true, windowMs: 2, quietMs: 10, maxParkMs: 300 };
+const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const key = (lb: string, port: number): ListenerKey => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port });
@@ -142,6 +142,42 @@ describe("coalesced listener reads (scripted backend)", () => {
         expect(backend.calls.filter((c) => c.action === "one").map((c) => c.key)).to.deep.equal(["lb-c:3999"]);
     });
 
+    it("proves many listeners absent from a listing of several pages with one more listing, not one read each", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", Array.from({ length: 50 }, (_, i) => 1000 + i));
+        backend.add("lb-b", Array.from({ length: 50 }, (_, i) => 2000 + i));
+        backend.add("lb-c", Array.from({ length: 30 }, (_, i) => 3000 + i));
+        const reads = new ListenerReads(backend, OPTIONS);
+        const gone = [key("lb-a", 1990), key("lb-a", 1991), key("lb-c", 3990), key("lb-c", 3991), key("lb-c", 3992)];
+        const got = await Promise.all([key("lb-b", 2000), ...gone].map((k) => reads.read(k)));
+        expect(got.map((l) => l?.values.listenerPort)).to.deep.equal([2000, undefined, undefined, undefined, undefined, undefined]);
+        expect(backend.calls.map((c) => `${c.action} ${c.lbs?.join(",")} ${c.token ?? ""}`.trim())).to.deep.equal([
+            "list lb-a,lb-b,lb-c", "list lb-a,lb-b,lb-c 100", "list lb-a,lb-c",
+        ]);
+        // The sizes learnt group the next listings into single pages: lb-a + lb-b (100), lb-c (30).
+        backend.calls.length = 0;
+        await Promise.all([key("lb-a", 1000), key("lb-b", 2000), key("lb-c", 3000), key("lb-c", 3001)].map((k) => reads.read(k)));
+        expect(backend.calls.map((c) => c.lbs?.join(",")).sort()).to.deep.equal(["lb-a,lb-b", "lb-c"]);
+    });
+
+    it("gathers reads that keep coming within the window, and lets a read join a listing of its load balancer on its way", async () => {
+        const backend = new FakeBackend();
+        backend.latencyMs = 40;
+        backend.add("lb-a", Array.from({ length: 20 }, (_, i) => 80 + i));
+        const reads = new ListenerReads(backend, { ...OPTIONS, gapMs: 15, maxWindowMs: 1000 });
+        const got: Array<Promise<LiveListener | undefined>> = [];
+        for (let i = 0; i < 10; i++) {
+            got.push(reads.read(key("lb-a", 80 + i)));
+            await sleep(5); // under the gap: still gathering
+        }
+        await sleep(30); // the round has started; its listing is on its way
+        expect(backend.count("list")).to.equal(1);
+        for (let i = 10; i < 20; i++) got.push(reads.read(key("lb-a", 80 + i)));
+        const all = await Promise.all(got);
+        expect(all.map((l) => l?.values.listenerPort)).to.deep.equal(Array.from({ length: 20 }, (_, i) => 80 + i));
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["list"]);
+    });
+
     it("a listing failing part-way: what was listed is used, the rest is read per listener, nothing is said", async () => {
         const backend = new FakeBackend();
         backend.pageSize = 2;
@@ -189,15 +225,18 @@ describe("coalesced listener reads (scripted backend)", () => {
         const reads = new ListenerReads(backend, OPTIONS);
         const firstRound = Promise.all([reads.read(key("lb-a", 80)), reads.read(key("lb-a", 81))]);
         await sleep(20);
-        // Our own change creates port 82 while the first listing is on its way.
+        // Our own changes create ports 82 and 83 while the first listing is on its way.
         await reads.changing(key("lb-a", 82), async () => backend.add("lb-a", [82]));
-        const [late, again] = await Promise.all([reads.read(key("lb-a", 82)), reads.read(key("lb-a", 80))]);
+        await reads.changing(key("lb-a", 83), async () => backend.add("lb-a", [83]));
+        const [late, later, again] = await Promise.all([reads.read(key("lb-a", 82)), reads.read(key("lb-a", 83)), reads.read(key("lb-a", 80))]);
         const first = await firstRound;
         expect(first.map((l) => l?.values.listenerPort)).to.deep.equal([80, 81]);
-        expect(late?.values.listenerPort, "created by our call before the read: must be seen").to.equal(82);
+        expect([late?.values.listenerPort, later?.values.listenerPort], "created by our calls before the reads: must be seen").to.deep.equal([82, 83]);
+        // A read of a listener we did not change joins the listing on its way.
         expect(again?.values.listenerPort).to.equal(80);
         const listings = backend.calls.filter((c) => c.action === "list");
         expect(listings).to.have.length(2);
+        expect(backend.count("one")).to.equal(0);
     });
 
     it("a read of a listener with our change in flight waits for the change to end", async () => {
