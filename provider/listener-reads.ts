@@ -5,8 +5,9 @@
 // "absent".
 //
 // Gathering: the engine sends a preview's diffs over a while, not all at once. A round of listings starts once no
-// read has come for gapMs, and at the latest maxWindowMs after the first read waiting; a read that comes while a
-// listing of its load balancer is on its way joins it ("until the current batch returns").
+// read has come for gapMs (burstGapMs once several wait), and at the latest maxWindowMs after the first read
+// waiting; a read that comes while a listing of its load balancer is on its way joins it ("until the current batch
+// returns").
 //
 // Never stale: a listener with a change of ours in flight is not read until the change ends, and a read never joins
 // a listing sent before the last change of ours on its listener ended. Nothing is kept once a listing has answered,
@@ -33,8 +34,10 @@ export interface ReadBackend {
 export interface ReadOptions {
     /** false: every read is its own attribute call (as before coalescing). */
     readonly coalesce: boolean;
-    /** A round starts once no read has come for this long... */
+    /** A round starts once no read has come for this long (a lone read)... */
     readonly gapMs: number;
+    /** ...or this long once several are waiting (a burst, such as a preview's diffs, is under way)... */
+    readonly burstGapMs: number;
     /** ...or at the latest this long after the first read waiting for it. */
     readonly maxWindowMs: number;
     /** A load balancer counts as quiet this long after the last change of ours on it ended. */
@@ -43,7 +46,7 @@ export interface ReadOptions {
     readonly maxParkMs: number;
 }
 
-export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 20, maxWindowMs: 1000, quietMs: 10, maxParkMs: 2000 };
+export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 10, burstGapMs: 50, maxWindowMs: 1000, quietMs: 10, maxParkMs: 2000 };
 
 /** The switch: SLB_LISTENER_COALESCE_READS=off (or false, 0, no) reads every listener with its own call. */
 export const COALESCE_ENV = "SLB_LISTENER_COALESCE_READS";
@@ -221,7 +224,8 @@ export class ListenerReads {
     private kick(q: RegionQueue): void {
         if (q.running || q.ready.length === 0) return;
         const queued = q.ready.map((w) => w.queuedAt);
-        const due = q.urgent ? 0 : Math.min(Math.max(...queued) + this.options.gapMs, Math.min(...queued) + this.options.maxWindowMs);
+        const gap = queued.length > 1 ? this.options.burstGapMs : this.options.gapMs;
+        const due = q.urgent ? 0 : Math.min(Math.max(...queued) + gap, Math.min(...queued) + this.options.maxWindowMs);
         if (q.timer) clearTimeout(q.timer);
         q.timer = setTimeout(() => {
             q.timer = undefined;

@@ -9,7 +9,7 @@ import { UNLISTED_FIELDS, attributeShape, parsePage } from "../../provider/listi
 import { LiveListener } from "../../provider/mapping";
 
 const REGION = "cn-hangzhou";
-const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300 };
+const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, burstGapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const key = (lb: string, port: number): ListenerKey => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port });
@@ -164,7 +164,7 @@ describe("coalesced listener reads (scripted backend)", () => {
         const backend = new FakeBackend();
         backend.latencyMs = 40;
         backend.add("lb-a", Array.from({ length: 20 }, (_, i) => 80 + i));
-        const reads = new ListenerReads(backend, { ...OPTIONS, gapMs: 15, maxWindowMs: 1000 });
+        const reads = new ListenerReads(backend, { ...OPTIONS, gapMs: 15, burstGapMs: 15, maxWindowMs: 1000 });
         const got: Array<Promise<LiveListener | undefined>> = [];
         for (let i = 0; i < 10; i++) {
             got.push(reads.read(key("lb-a", 80 + i)));
