@@ -22,7 +22,7 @@ const envOf = (mode: Mode) => (mode === "per-listener" ? { ...PER_LISTENER_READS
 
 const FLEET = { n: 200, lbs: 4 };
 const SLOW_QPS = 20;
-const UP = { n: 50, lbs: 1 };
+const UPS = [{ n: 50, lbs: 1 }, { n: 50, lbs: 5 }];
 
 export interface ReadsRow {
     figure: string;
@@ -92,6 +92,12 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
         }
         world.engine = fleetEngine;
         const engineOnly = median(engineOnlyMs);
+        // The same preview with every listenerPort changed: a Diff per resource (it answers "replace" without reading)
+        // and no API call, so the engine's own part of a no-op preview, Diff RPCs included.
+        const moved = listenerProgram(world.specs(FLEET.n, FLEET.lbs).map((spec) => ({ ...spec, listenerPort: spec.listenerPort + 1000 })));
+        const diffsOnlyMs: number[] = [];
+        for (let i = 0; i < 3; i++) diffsOnlyMs.push(check("diffs-only preview", await world.measure((e) => e.preview(moved))).wallMs);
+        const diffsOnly = median(diffsOnlyMs);
 
         progress(`figure 6: no-op preview of ${FLEET.n} at ${SLOW_QPS} calls/s, coalesced and per-listener`);
         const slow = await per(async (mode) => {
@@ -104,9 +110,12 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
                 await world.emulator.setFaults(world.settings.faults);
             }
         });
-        const slowText = (x: typeof slow.coalesced) => `${sec(x.wallMs)} s (engine-only + ${sec(x.wallMs - engineOnly)} s), ${x.a.total} calls, ${x.a.throttled} throttled`;
+        const slowText = (x: typeof slow.coalesced) =>
+            `${sec(x.wallMs)} s (engine-only + ${sec(x.wallMs - engineOnly)} s, engine with diffs + ${sec(x.wallMs - diffsOnly)} s; ` +
+            `API span ${sec(x.a.spanMs)} s), ${x.a.total} calls, ${x.a.throttled} throttled`;
         rows.push({
-            figure: `no-op preview of ${FLEET.n} at ${SLOW_QPS} calls/s: wall (engine-only ${sec(engineOnly)} s)`, target: "≤ engine-only + 0.5 s, 0 throttled",
+            figure: `no-op preview of ${FLEET.n} at ${SLOW_QPS} calls/s: wall (engine-only ${sec(engineOnly)} s; engine with diffs, no call, ${sec(diffsOnly)} s)`,
+            target: "≤ engine-only + 0.5 s, 0 throttled",
             coalesced: slowText(slow.coalesced), perListener: slowText(slow.perListener),
             met: slow.coalesced.wallMs <= engineOnly + 500 && slow.coalesced.a.throttled === 0,
         });
@@ -121,30 +130,38 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
             figure: `delete: calls per listener (destroy of ${FLEET.n} on ${FLEET.lbs} LBs)`, target: "1",
             coalesced: perDelete(destroy.coalesced), perListener: perDelete(destroy.perListener), met: destroy.coalesced.total / FLEET.n <= 1.05,
         });
-        raw.fleet = { preview, refresh, engineOnlyMs, slow, destroy };
+        raw.fleet = { preview, refresh, engineOnlyMs, diffsOnlyMs, slow, destroy };
     } finally {
         await world.close();
     }
 
-    // -- up of 50 new listeners on one load balancer
-    progress(`figure 6: up of ${UP.n} listeners on ${UP.lbs} load balancer, coalesced and per-listener`);
-    const up = await per(async (mode) => {
-        const w = await World.start(worldSettings(s, UP.lbs));
-        try {
-            const m = check(`up ${mode}`, await w.measure((e) => e.up(listenerProgram(w.specs(UP.n, UP.lbs)), { env: envOf(mode) })));
-            const a = analyse(m.calls);
-            return { wallMs: m.wallMs, a, boundMs: a.chain * (s.changeMs + s.latencyMs) };
-        } finally {
-            await w.close();
-        }
-    });
-    const upText = (x: typeof up.coalesced) => `${x.a.reads} reads; wall ${sec(x.wallMs)} s, bound ${sec(x.boundMs)} s (${ratio(x.wallMs / x.boundMs)})`;
-    rows.push({
-        figure: `up of ${UP.n} new listeners on one LB: read calls, wall / bound`, target: "≤ 10 reads, ratio unchanged or better",
-        coalesced: upText(up.coalesced), perListener: upText(up.perListener),
-        met: up.coalesced.a.reads <= 10 && up.coalesced.wallMs / up.coalesced.boundMs <= (up.perListener.wallMs / up.perListener.boundMs) * 1.02,
-    });
-    raw.up = up;
+    // -- up of 50 new listeners on one load balancer (and over five)
+    const ups: Record<string, unknown> = {};
+    for (const UP of UPS) {
+        progress(`figure 6: up of ${UP.n} listeners on ${UP.lbs} load balancer(s), coalesced and per-listener`);
+        const up = await per(async (mode) => {
+            const w = await World.start(worldSettings(s, UP.lbs));
+            try {
+                const m = check(`up ${mode}`, await w.measure((e) => e.up(listenerProgram(w.specs(UP.n, UP.lbs)), { env: envOf(mode) })));
+                const a = analyse(m.calls);
+                return { wallMs: m.wallMs, a, boundMs: a.chain * (s.changeMs + s.latencyMs) };
+            } finally {
+                await w.close();
+            }
+        });
+        const upText = (x: typeof up.coalesced) =>
+            `${x.a.reads} reads; wall ${sec(x.wallMs)} s, API span ${sec(x.a.spanMs)} s, bound ${sec(x.boundMs)} s (wall ${ratio(x.wallMs / x.boundMs)}, span ${ratio(x.a.spanMs / x.boundMs)})`;
+        // The engine's start-up varies with machine load; the API span is what reads can change.
+        const spanRatio = (x: typeof up.coalesced) => x.a.spanMs / x.boundMs;
+        rows.push({
+            figure: `up of ${UP.n} new listeners on ${UP.lbs === 1 ? "one LB" : `${UP.lbs} LBs`}: read calls, wall / bound`,
+            target: UP.lbs === 1 ? "≤ 10 reads, ratio unchanged or better" : "ratio unchanged or better",
+            coalesced: upText(up.coalesced), perListener: upText(up.perListener),
+            met: (UP.lbs > 1 || up.coalesced.a.reads <= 10) && spanRatio(up.coalesced) <= spanRatio(up.perListener) * 1.02,
+        });
+        ups[`${UP.n}/${UP.lbs}`] = up;
+    }
+    raw.up = ups;
 
     // -- provider host start to first Check: SDK loaded at start (as before) vs on the first network call (now)
     if (firstResource) {
@@ -201,6 +218,8 @@ export function printReads(f: ReadsFigures, say: (line?: string) => void): void 
     say("Coalesced: reads in flight together share one DescribeLoadBalancerListeners per ten load balancers (100 listeners a page);");
     say("while our own changes follow each other on a load balancer, status polls wait (at most 2 s) for it to be quiet and share one listing.");
     say("Engine-only = a preview of the same program in an empty stack (no API call): the fixed cost of host start, program and Checks.");
+    say("Engine with diffs = a preview of the same stack with every listenerPort changed: one Diff per resource that answers \"replace\"");
+    say("without reading, so no API call; a no-op preview pays that too. The API span is what the reads themselves take.");
     say("Host start: \"before\" preloads the Alibaba SDK in the provider host (NODE_OPTIONS --require), which is what importing it at the top");
     say("of the client cost; now the SDK is loaded on the first network call, so Check never pays for it.");
     if (f.problems.length) say(`\nProblems: ${f.problems.join("; ")}`);
