@@ -2,7 +2,6 @@
 // against per-listener reads (SLB_LISTENER_COALESCE_READS=off, one DescribeLoadBalancerTCPListenerAttribute per
 // read), side by side in one run, through the engine harness; and the provider host's start to its first Check with
 // the Alibaba SDK loaded up front (as before it was loaded lazily) and as it is now.
-import { createRequire } from "node:module";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { ProviderHost, PropertyMap } from "../tests/harness";
@@ -13,7 +12,6 @@ export interface ReadsSettings {
     latencyMs: number;
     transitionMs: number;
     changeMs: number;
-    coldStarts: number;
 }
 
 type Mode = "coalesced" | "per-listener";
@@ -23,6 +21,8 @@ const envOf = (mode: Mode) => (mode === "per-listener" ? { ...PER_LISTENER_READS
 const FLEET = { n: 200, lbs: 4 };
 const SLOW_QPS = 20;
 const UPS = [{ n: 50, lbs: 1 }, { n: 50, lbs: 5 }];
+/** Host starts per variant: their spread under load is large next to the ~100 ms the SDK costs. */
+const COLD_STARTS = 10;
 
 export interface ReadsRow {
     figure: string;
@@ -165,11 +165,12 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
 
     // -- provider host start to first Check: SDK loaded at start (as before) vs on the first network call (now)
     if (firstResource) {
-        progress(`figure 6: provider host start to first Check, ${s.coldStarts} × 2`);
-        const cold = await coldStarts(firstResource, s.coldStarts);
+        progress(`figure 6: provider host start to first Check, ${COLD_STARTS} × 2`);
+        const cold = await coldStarts(firstResource, COLD_STARTS);
         rows.push({
-            figure: `host start → first Check answered (median of ${s.coldStarts})`, target: "≤ 60 % of before",
-            coalesced: `${cold.lazy.toFixed(0)} ms (${ratio(cold.lazy / cold.eager)} of before)`, perListener: `before (SDK at start): ${cold.eager.toFixed(0)} ms`,
+            figure: `host start → first Check answered (median of ${COLD_STARTS}; the Check itself)`, target: "≤ 60 % of before",
+            coalesced: `now: ${cold.lazy.toFixed(0)} ms (${ratio(cold.lazy / cold.eager)} of before); the Check ${cold.lazyCheck.toFixed(0)} ms`,
+            perListener: `before (SDK with the client): ${cold.eager.toFixed(0)} ms; the Check ${cold.eagerCheck.toFixed(0)} ms`,
             met: cold.lazy <= 0.6 * cold.eager,
         });
         raw.coldStart = cold;
@@ -181,11 +182,14 @@ function callText(a: ReturnType<typeof analyse>): string {
     return `${a.total} (${Object.entries(a.byAction).map(([k, v]) => `${k.replace(/^DescribeLoadBalancer/, "")} ${v}`).join(", ")})`;
 }
 
-/** Spawn → first Check answered, alternating "SDK preloaded" (NODE_OPTIONS --require, what loading it at import cost) and as shipped. */
+/**
+ * Spawn → first Check answered, and Configure answered → first Check answered (the Check's own cost), alternating
+ * "before" (eager-sdk.js preloaded: the SDK is loaded with the client module, as its top-level imports did) and now.
+ */
 async function coldStarts(resource: { urn: string; inputs: PropertyMap }, n: number) {
     const cwd = path.resolve(__dirname, "..", "..");
-    const sdk = createRequire(path.join(cwd, "package.json")).resolve("@alicloud/openapi-client");
-    const times: Record<"eager" | "lazy", number[]> = { eager: [], lazy: [] };
+    const eager = path.join(__dirname, "eager-sdk.js");
+    const times = { eager: [] as number[], lazy: [] as number[], eagerCheck: [] as number[], lazyCheck: [] as number[] };
     for (let i = 0; i < n; i++) {
         for (const kind of ["eager", "lazy"] as const) {
             const started = performance.now();
@@ -193,20 +197,25 @@ async function coldStarts(resource: { urn: string; inputs: PropertyMap }, n: num
                 cwd,
                 env: {
                     PULUMI_NODEJS_PROJECT: "bench", PULUMI_NODEJS_STACK: "cold", PULUMI_PROJECT: "bench", PULUMI_CONFIG: "{}",
-                    ...(kind === "eager" ? { NODE_OPTIONS: `--require ${sdk}` } : {}),
+                    ...(kind === "eager" ? { NODE_OPTIONS: `--require ${eager}` } : {}),
                 },
             });
             try {
                 await host.getPluginInfo();
                 await host.configure({ "alicloud:region": "cn-hangzhou" });
+                const configured = performance.now();
                 await host.check(resource.urn, {}, resource.inputs);
                 times[kind].push(performance.now() - started);
+                times[kind === "eager" ? "eagerCheck" : "lazyCheck"].push(performance.now() - configured);
             } finally {
                 await host.stop();
             }
         }
     }
-    return { eager: median(times.eager), lazy: median(times.lazy), eagerMs: times.eager, lazyMs: times.lazy };
+    return {
+        eager: median(times.eager), lazy: median(times.lazy), eagerCheck: median(times.eagerCheck), lazyCheck: median(times.lazyCheck),
+        samplesMs: times,
+    };
 }
 
 export function printReads(f: ReadsFigures, say: (line?: string) => void): void {
@@ -220,8 +229,9 @@ export function printReads(f: ReadsFigures, say: (line?: string) => void): void 
     say("Engine-only = a preview of the same program in an empty stack (no API call): the fixed cost of host start, program and Checks.");
     say("Engine with diffs = a preview of the same stack with every listenerPort changed: one Diff per resource that answers \"replace\"");
     say("without reading, so no API call; a no-op preview pays that too. The API span is what the reads themselves take.");
-    say("Host start: \"before\" preloads the Alibaba SDK in the provider host (NODE_OPTIONS --require), which is what importing it at the top");
-    say("of the client cost; now the SDK is loaded on the first network call, so Check never pays for it.");
+    say("Host start: \"before\" makes the provider host load the Alibaba SDK with the client module (bench/eager-sdk.ts, preloaded), as the");
+    say("client's top-level imports did; now the SDK is loaded on the first network call, so Check never pays for it. \"The Check\" is");
+    say("Configure answered → first Check answered: loading our implementation (and, before, the SDK) is in it; the rest is the host's own start.");
     if (f.problems.length) say(`\nProblems: ${f.problems.join("; ")}`);
     say();
 }
