@@ -5,7 +5,7 @@
 // "absent".
 //
 // Gathering: the engine sends a preview's diffs over a while, not all at once. A round of listings starts once no
-// read has come for gapMs (burstGapMs once several wait), and at the latest maxWindowMs after the first read
+// read has come for gapMs (burstGapMs once several wait outside our own changes), and at the latest maxWindowMs after the first read
 // waiting; a read that comes while a listing of its load balancer is on its way joins it ("until the current batch
 // returns").
 //
@@ -36,7 +36,7 @@ export interface ReadOptions {
     readonly coalesce: boolean;
     /** A round starts once no read has come for this long (a lone read)... */
     readonly gapMs: number;
-    /** ...or this long once several are waiting (a burst, such as a preview's diffs, is under way)... */
+    /** ...or this long once several wait and no change of ours runs (a burst, such as a preview's diffs)... */
     readonly burstGapMs: number;
     /** ...or at the latest this long after the first read waiting for it. */
     readonly maxWindowMs: number;
@@ -190,6 +190,13 @@ export class ListenerReads {
         return q;
     }
 
+    /** Whether a change of ours runs in the region, or ended less than a second ago. */
+    private changedLately(regionId: string): boolean {
+        const now = Date.now();
+        for (const [lb, a] of this.lbs) if (lb.startsWith(`${regionId}/`) && (a.inFlight > 0 || now - a.endedAt < 1000)) return true;
+        return false;
+    }
+
     private busy(lb: string, now: number): boolean {
         const a = this.lbs.get(lb);
         return a !== undefined && (a.inFlight > 0 || now - a.endedAt < this.options.quietMs);
@@ -224,7 +231,9 @@ export class ListenerReads {
     private kick(q: RegionQueue): void {
         if (q.running || q.ready.length === 0) return;
         const queued = q.ready.map((w) => w.queuedAt);
-        const gap = queued.length > 1 ? this.options.burstGapMs : this.options.gapMs;
+        // Several reads waiting while none of our changes runs: more are likely on their way (a preview's diffs come
+        // over a few hundred ms). Reads among our changes are status polls: they come one by one, each after its change.
+        const gap = queued.length > 1 && !this.changedLately(q.regionId) ? this.options.burstGapMs : this.options.gapMs;
         const due = q.urgent ? 0 : Math.min(Math.max(...queued) + gap, Math.min(...queued) + this.options.maxWindowMs);
         if (q.timer) clearTimeout(q.timer);
         q.timer = setTimeout(() => {
