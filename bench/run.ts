@@ -469,7 +469,8 @@ function printProvider(p: ProviderFigures): void {
             `${e.medianMs.toFixed(0)} ms (${ms(e.ms)})`] as Cell[]),
     ]));
     say();
-    say("The first Check deserializes `__provider` (a small loader) and loads the installed implementation and the Alibaba Cloud SDK.");
+    say("The first Check deserializes `__provider` (a small loader) and loads the installed implementation; the Alibaba Cloud SDK is");
+    say("loaded later, on the first API call (figure 6 compares it with loading the SDK with the client module).");
     say("\"Engine-only\" is the fixed cost of one operation without any API call: a fresh provider host, the program, and a Check per");
     say("resource. It is the \"before 1st call\" part of figures 2, 3 and 5.");
     say();
