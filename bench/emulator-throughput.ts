@@ -5,22 +5,34 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { startEmulator } from "../emulator";
+import { integerFlag, parseFlags, UsageError } from "../emulator/cli-args";
 import { slbClient, type SlbClient } from "../tests/support/slb-client";
 
-const { values } = parseArgs({
-    options: {
-        count: { type: "string", default: "5000" },
-        concurrency: { type: "string", default: "16" },
-        "in-process": { type: "boolean", default: false },
-    },
-});
-const COUNT = Number(values.count);
-const CONCURRENCY = Number(values.concurrency);
+const USAGE = "Usage: node dist/bench/emulator-throughput.js [--count N (5000)] [--concurrency N (16)] [--in-process] [--help]\n";
+
+function options() {
+    try {
+        const v = parseFlags(process.argv.slice(2), {
+            count: { type: "string" }, concurrency: { type: "string" }, "in-process": { type: "boolean" }, help: { type: "boolean", short: "h" },
+        });
+        if (v.help) {
+            process.stdout.write(USAGE);
+            process.exit(0);
+        }
+        return { count: integerFlag("count", v.count ?? "5000", 1), concurrency: integerFlag("concurrency", v.concurrency ?? "16", 1), inProcess: v["in-process"] };
+    } catch (e) {
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`emulator-throughput: ${e.message}\n${USAGE}`);
+        process.exit(2);
+    }
+}
+const values = options();
+const COUNT = values.count;
+const CONCURRENCY = values.concurrency;
 
 async function startServer(): Promise<{ endpoint: string; stop: () => Promise<void> }> {
-    if (values["in-process"]) {
+    if (values.inProcess) {
         const emu = await startEmulator({ timings: { transitionMs: 20, changeMs: 0 } });
         return { endpoint: emu.endpoint, stop: () => emu.close() };
     }
@@ -87,7 +99,7 @@ async function main() {
         const head = ["signature", "calls", "concurrency", "seconds", "calls/s", "p50 ms", "p99 ms", "errors"];
         const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
         const line = (cells: string[]) => "| " + cells.map((c, i) => c.padStart(widths[i])).join(" | ") + " |";
-        console.log(`DescribeLoadBalancerTCPListenerAttribute via @alicloud/openapi-client (${values["in-process"] ? "emulator in-process" : "emulator in a child process"}, node ${process.version})`);
+        console.log(`DescribeLoadBalancerTCPListenerAttribute via @alicloud/openapi-client (${values.inProcess ? "emulator in-process" : "emulator in a child process"}, node ${process.version})`);
         console.log(line(head));
         console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
         for (const r of rows) console.log(line(r));

@@ -4,51 +4,28 @@
 // dynamic-provider host, exactly as `pulumi` would drive the provider; calls are counted from the emulator's
 // request log. Figures are measured, not asserted; compare ratios measured in the same run.
 //
-//   npm run bench                 # figures 1-6 (about 5-6 minutes)
-//   npm run bench -- --full       # also N=100 listeners on one load balancer (about 1 more minute)
-//   npm run bench -- --json       # the same figures as one JSON document on stdout
-//   options: --latency-ms 50 --transition-ms 200 --change-ms 200 --qps-limit 50 --cold-starts 5
-//            --child-emulator (emulator in its own process)  --only 1,2,3,4,5,6 (figures to run)
+//   npm run bench [-- options]    # options and defaults: bench/args.ts, or npm run bench -- --help
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { parseArgs } from "node:util";
 import { ProviderHost, PropertyMap } from "../tests/harness";
+import { benchArgsOrExit } from "./args";
 import { ReadsFigures, printReads, readsFigures } from "./reads";
 import { Cell, median, pct, ratio, sec, table } from "./table";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, PER_LISTENER_READS, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
-const { values: args } = parseArgs({
-    options: {
-        json: { type: "boolean", default: false },
-        full: { type: "boolean", default: false },
-        "latency-ms": { type: "string", default: "50" },
-        "transition-ms": { type: "string", default: "200" },
-        "change-ms": { type: "string", default: "200" },
-        "qps-limit": { type: "string", default: "50" },
-        "cold-starts": { type: "string", default: "5" },
-        "child-emulator": { type: "boolean", default: false },
-        only: { type: "string", default: "1,2,3,4,5,6" },
-        help: { type: "boolean", default: false },
-    },
-});
-if (args.help) {
-    // The usage is the header comment of this file.
-    const header = fs.readFileSync(path.join(__dirname, "..", "..", "bench", "run.ts"), "utf8").split("\n").filter((l) => l.startsWith("//"));
-    console.log(header.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
-    process.exit(0);
-}
+const args = benchArgsOrExit(process.argv.slice(2));
 
 const SETTINGS = {
-    latencyMs: Number(args["latency-ms"]),
-    transitionMs: Number(args["transition-ms"]),
-    changeMs: Number(args["change-ms"]),
-    qpsLimit: Number(args["qps-limit"]),
-    coldStarts: Number(args["cold-starts"]),
-    emulator: args["child-emulator"] ? "in a child process" : "in the benchmark process",
+    latencyMs: args.latencyMs,
+    transitionMs: args.transitionMs,
+    changeMs: args.changeMs,
+    qpsLimit: args.qpsLimit,
+    coldStarts: args.coldStarts,
+    emulator: args.childEmulator ? "in a child process" : "in the benchmark process",
 };
-const FIGURES = new Set(args.only.split(",").map((s) => Number(s.trim())));
+const FIGURES = args.only;
 const SCALE_CASES: Array<{ n: number; lbs: number; full?: boolean }> = [
     { n: 10, lbs: 1 }, { n: 10, lbs: 5 }, { n: 50, lbs: 1 }, { n: 50, lbs: 5 }, { n: 100, lbs: 1, full: true }, { n: 100, lbs: 5 },
 ];
@@ -66,7 +43,7 @@ function worldSettings(loadBalancers: number, extraFaults: { qpsLimit?: number }
         timings: { transitionMs: SETTINGS.transitionMs, changeMs: SETTINGS.changeMs },
         faults: { latencyMs: SETTINGS.latencyMs, ...extraFaults },
         loadBalancers,
-        childProcess: args["child-emulator"],
+        childProcess: args.childEmulator,
     };
 }
 
@@ -84,7 +61,7 @@ function expectOk(what: string, m: Measured): void {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Figure 1: API calls per operation, ours beside Terraform's (reference/terraform-anchor.md §1)
+// Figure 1: API calls per operation, ours beside Terraform's (docs/terraform-comparison.md)
 
 interface OperationRow {
     operation: string;
@@ -189,7 +166,7 @@ function printFigure1(f: Figure1): void {
     say("Ours: create sends every setting and the tags in the Create call, then Start, then polls until `running` (150 ms, then doubling);");
     say("no-op preview = the diffs' reads, refresh = the reads, shared: one DescribeLoadBalancerListeners for the three (a lone read is one");
     say("Describe); the update reuses the diff's read and sends one Set; delete = Delete + a shared read confirming the listener is gone.");
-    say("Terraform's counts are from reference/terraform-anchor.md §1.");
+    say("Terraform's counts: docs/terraform-comparison.md.");
     if (f.failures.length) say(`\nProblems: ${f.failures.join("; ")}`);
     say();
 }

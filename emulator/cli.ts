@@ -1,19 +1,27 @@
 #!/usr/bin/env node
-// slb-emulator: run the local SLB API emulator. Prints the endpoint URL as the first stdout line when ready,
-// and exits 0 on SIGINT/SIGTERM after closing the server and flushing the state file.
-import { parseArgs } from "node:util";
+// slb-emulator: run the local SLB API emulator. Once it serves (and has created the --load-balancer ones), prints
+// the endpoint URL as the first stdout line; exits 0 on SIGINT/SIGTERM after closing the server and flushing the
+// state file, 1 when it cannot start, 2 for a bad flag.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { SlbClient } from "../provider/client";
+import { validateTimings } from "./admin";
+import { integerFlag, parseFlags, UsageError, validatedFlag } from "./cli-args";
+import { validateFaultSettings } from "./faults";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_TIMINGS, type Emulator, type EmulatorAccount, type FaultSettings, startEmulator } from "./index";
+import { isKnownRegion, REGIONS } from "./model/regions";
 
 const HELP = `Usage: slb-emulator [options]
 
 Local Alibaba Cloud SLB (2014-05-15) API emulator for @alicloud/openapi-client (V3 and V1 signatures).
-Prints its endpoint URL (http://HOST:PORT) as the first line on stdout when ready.
+Once it serves, prints its endpoint URL (http://HOST:PORT) as the first line on stdout, then the id of each
+--load-balancer (one per line).
 
 Options:
-  --port N                 TCP port, 0 = any free port (default 0)
+  --port N                 TCP port 0..65535, 0 = any free port (default 0)
   --host ADDR              interface to listen on (default 127.0.0.1)
-  --state FILE             keep state in FILE (loaded at start, saved after changes and on exit)
+  --state FILE             keep state in FILE (loaded at start, saved after changes and on exit); one emulator
+                           per FILE at a time
   --access-key-id ID       accepted AccessKeyId (repeatable; pairs with --access-key-secret by position)
   --access-key-secret S    its secret (default account: ${DEFAULT_ACCESS_KEY_ID} / ${DEFAULT_ACCESS_KEY_SECRET})
   --security-token T       require this STS token for the account at the same position (repeatable)
@@ -22,25 +30,40 @@ Options:
   --latency-ms N           delay added to every call
   --jitter-ms N            extra random delay in [0, N)
   --error-rate P           probability 0..1 of a random transient error per call
-  --qps-limit N            calls per account per second; above it: Throttling.User
+  --qps-limit N            calls per account per second, N >= 1; above it: Throttling.User (default: no limit)
   --seed N                 seed for the fault PRNG (reproducible runs)
   --load-balancer NAME     create a load balancer NAME at start, through the API, and print its id on stdout
                            after the endpoint (repeatable; an existing one of that name in --state is reused)
   --region R               region of those load balancers (default cn-hangzhou)
-  -h, --help               show this help
+  --version                print the version and exit
+  -h, --help               show this help and exit
+
+Exit status: 0 after SIGINT/SIGTERM, 1 when it cannot start (port or state file in use, unreadable state),
+2 for a bad flag or value.
 
 Admin API (loopback only): GET /_emulator/health | requests | faults | state,
   DELETE /_emulator/requests, PUT /_emulator/faults | timings, POST /_emulator/reset
 `;
 
-class UsageError extends Error {}
-
-function number(flag: string, value: string | undefined, check: (n: number) => boolean = () => true): number | undefined {
-    if (value === undefined) return undefined;
-    const n = Number(value);
-    if (value.trim() === "" || !Number.isFinite(n) || !check(n)) throw new UsageError(`invalid value for --${flag}: ${JSON.stringify(value)}`);
-    return n;
-}
+const FLAGS = {
+    port: { type: "string" },
+    host: { type: "string" },
+    state: { type: "string" },
+    "access-key-id": { type: "string", multiple: true },
+    "access-key-secret": { type: "string", multiple: true },
+    "security-token": { type: "string", multiple: true },
+    "transition-ms": { type: "string" },
+    "change-ms": { type: "string" },
+    "latency-ms": { type: "string" },
+    "jitter-ms": { type: "string" },
+    "error-rate": { type: "string" },
+    "qps-limit": { type: "string" },
+    seed: { type: "string" },
+    "load-balancer": { type: "string", multiple: true },
+    region: { type: "string" },
+    version: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+} as const;
 
 function accountsFrom(ids: string[], secrets: string[], tokens: string[]): EmulatorAccount[] | undefined {
     if (ids.length === 0 && secrets.length === 0) {
@@ -62,55 +85,43 @@ function accountsFrom(ids: string[], secrets: string[], tokens: string[]): Emula
 }
 
 function parse(argv: string[]) {
-    const { values } = parseArgs({
-        args: argv,
-        strict: true,
-        allowPositionals: false,
-        options: {
-            port: { type: "string" },
-            host: { type: "string" },
-            state: { type: "string" },
-            "access-key-id": { type: "string", multiple: true },
-            "access-key-secret": { type: "string", multiple: true },
-            "security-token": { type: "string", multiple: true },
-            "transition-ms": { type: "string" },
-            "change-ms": { type: "string" },
-            "latency-ms": { type: "string" },
-            "jitter-ms": { type: "string" },
-            "error-rate": { type: "string" },
-            "qps-limit": { type: "string" },
-            seed: { type: "string" },
-            "load-balancer": { type: "string", multiple: true },
-            region: { type: "string" },
-            help: { type: "boolean", short: "h" },
-        },
-    });
-    const nonNegative = (n: number) => n >= 0;
+    const values = parseFlags(argv, FLAGS);
+    // Each value is checked by the validator the library and the admin API use, so the limits are the same.
     const faults: FaultSettings = {};
-    const set = <K extends keyof FaultSettings>(k: K, v: FaultSettings[K] | undefined) => {
-        if (v !== undefined) faults[k] = v;
+    const fault = (flag: "latency-ms" | "jitter-ms" | "error-rate" | "seed", field: "latencyMs" | "jitterMs" | "errorRate" | "seed") => {
+        const value = values[flag];
+        if (value !== undefined) faults[field] = validatedFlag(flag, value, field, (n) => validateFaultSettings({ [field]: n }));
     };
-    set("latencyMs", number("latency-ms", values["latency-ms"], nonNegative));
-    set("jitterMs", number("jitter-ms", values["jitter-ms"], nonNegative));
-    set("errorRate", number("error-rate", values["error-rate"], (n) => n >= 0 && n <= 1));
-    set("qpsLimit", number("qps-limit", values["qps-limit"], (n) => Number.isInteger(n) && n >= 0));
-    set("seed", number("seed", values.seed, Number.isInteger));
+    fault("latency-ms", "latencyMs");
+    fault("jitter-ms", "jitterMs");
+    fault("error-rate", "errorRate");
+    fault("seed", "seed");
+    // The library reads qpsLimit 0 as "no limit"; on the command line that is leaving the flag out.
+    if (values["qps-limit"] !== undefined) faults.qpsLimit = integerFlag("qps-limit", values["qps-limit"], 1);
     const timings: { transitionMs?: number; changeMs?: number } = {};
-    const transitionMs = number("transition-ms", values["transition-ms"], nonNegative);
-    const changeMs = number("change-ms", values["change-ms"], nonNegative);
-    if (transitionMs !== undefined) timings.transitionMs = transitionMs;
-    if (changeMs !== undefined) timings.changeMs = changeMs;
+    for (const [flag, field] of [["transition-ms", "transitionMs"], ["change-ms", "changeMs"]] as const) {
+        const value = values[flag];
+        if (value !== undefined) timings[field] = validatedFlag(flag, value, field, (n) => validateTimings({ [field]: n }));
+    }
+    const region = values.region ?? "cn-hangzhou";
+    if (!isKnownRegion(region)) throw new UsageError(`invalid value for --region: ${JSON.stringify(region)} (one of ${REGIONS.join(", ")})`);
     return {
-        help: values.help === true,
-        port: number("port", values.port, (n) => Number.isInteger(n) && n >= 0 && n <= 65535) ?? 0,
+        help: values.help,
+        version: values.version,
+        port: values.port === undefined ? 0 : integerFlag("port", values.port, 0, 65535),
         host: values.host ?? "127.0.0.1",
         statePath: values.state,
-        accounts: accountsFrom(values["access-key-id"] ?? [], values["access-key-secret"] ?? [], values["security-token"] ?? []),
+        accounts: accountsFrom(values["access-key-id"], values["access-key-secret"], values["security-token"]),
         timings,
         faults,
-        loadBalancers: values["load-balancer"] ?? [],
-        region: values.region ?? "cn-hangzhou",
+        loadBalancers: values["load-balancer"],
+        region,
     };
+}
+
+/** The version of the package this command belongs to (dist/emulator/cli.js -> package.json). */
+function version(): string {
+    return (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
 /**
@@ -138,11 +149,16 @@ async function main(argv: string[]): Promise<number> {
     try {
         opts = parse(argv);
     } catch (e) {
-        process.stderr.write(`slb-emulator: ${(e as Error).message}\n\n${HELP}`);
+        if (!(e instanceof UsageError)) throw e;
+        process.stderr.write(`slb-emulator: ${e.message}\n\n${HELP}`);
         return 2;
     }
     if (opts.help) {
         process.stdout.write(HELP);
+        return 0;
+    }
+    if (opts.version) {
+        process.stdout.write(`slb-emulator ${version()}\n`);
         return 0;
     }
     let emulator: Emulator;
@@ -170,21 +186,20 @@ async function main(argv: string[]): Promise<number> {
         process.on("SIGINT", () => stop("SIGINT"));
         process.on("SIGTERM", () => stop("SIGTERM"));
     });
-    process.stdout.write(emulator.endpoint + "\n");
+    // The endpoint is printed only once everything asked for is there: a caller that reads it can use it at once.
+    let ids: string[] = [];
     if (opts.loadBalancers.length > 0) {
         const account = opts.accounts?.[0] ?? { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
         try {
-            const ids = await ensureLoadBalancers(emulator.endpoint, account, opts.region, opts.loadBalancers);
-            for (const [i, id] of ids.entries()) {
-                process.stdout.write(`${id}\n`);
-                process.stderr.write(`slb-emulator: load balancer ${opts.loadBalancers[i]} = ${id} (${opts.region})\n`);
-            }
+            ids = await ensureLoadBalancers(emulator.endpoint, account, opts.region, opts.loadBalancers);
         } catch (e) {
             process.stderr.write(`slb-emulator: cannot create the load balancers: ${(e as Error).message}\n`);
             await emulator.close();
             return 1;
         }
     }
+    process.stdout.write([emulator.endpoint, ...ids].join("\n") + "\n");
+    for (const [i, id] of ids.entries()) process.stderr.write(`slb-emulator: load balancer ${opts.loadBalancers[i]} = ${id} (${opts.region})\n`);
     const accounts = opts.accounts?.map((a) => a.accessKeyId).join(", ") ?? DEFAULT_ACCESS_KEY_ID;
     process.stderr.write(`slb-emulator: listening on ${emulator.endpoint} (accounts: ${accounts}${opts.statePath ? `, state: ${opts.statePath}` : ""})\n`);
     return stopped;

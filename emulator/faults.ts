@@ -23,6 +23,12 @@ export interface FaultRule {
     latencyMs?: number;
     /** Destroy the connection without answering. */
     drop?: boolean;
+    /**
+     * Run the call first, then answer with the rule's error (or drop the connection): the service did the work but
+     * the client never learns it, as when an answer is lost on the way back. A call the model refuses is answered
+     * with the model's own error.
+     */
+    afterApply?: boolean;
 }
 
 export interface FaultSettings {
@@ -48,6 +54,8 @@ export interface FaultDecision {
     delayMs: number;
     error: ApiError | null;
     drop: boolean;
+    /** The error or drop comes after the model has applied the call (FaultRule.afterApply). */
+    afterApply: boolean;
     /** Kind recorded in the request log and stats; null when the call is not faulted. */
     kind: string | null;
 }
@@ -133,7 +141,7 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 const SETTING_KEYS = ["latencyMs", "jitterMs", "errorRate", "errorKinds", "qpsLimit", "seed", "rules", "actions"] as const;
-const RULE_KEYS = ["action", "status", "code", "message", "rate", "count", "latencyMs", "drop", "remaining"] as const;
+const RULE_KEYS = ["action", "status", "code", "message", "rate", "count", "latencyMs", "drop", "afterApply", "remaining"] as const;
 const MAX_DELAY_MS = 10 * 60 * 1000;
 
 function dropUndefined<T extends object>(o: T): T {
@@ -180,7 +188,9 @@ export function validateFaultSettings(input: unknown): FaultSettings {
 function validateRule(r: unknown, name: string): FaultRule {
     if (!isObject(r)) throw new FaultSettingsError(`${name} must be an object`);
     onlyKeys(r, RULE_KEYS, name);
-    if (r.drop !== undefined && typeof r.drop !== "boolean") throw new FaultSettingsError(`${name}.drop must be a boolean`);
+    for (const flag of ["drop", "afterApply"] as const) {
+        if (r[flag] !== undefined && typeof r[flag] !== "boolean") throw new FaultSettingsError(`${name}.${flag} must be a boolean`);
+    }
     const rule: FaultRule = {
         action: str(r.action, `${name}.action`),
         status: num(r.status, `${name}.status`, { min: 400, max: 599, int: true }),
@@ -190,7 +200,11 @@ function validateRule(r: unknown, name: string): FaultRule {
         count: num(r.count, `${name}.count`, { min: 0, int: true }),
         latencyMs: num(r.latencyMs, `${name}.latencyMs`, { min: 0, max: MAX_DELAY_MS }),
         drop: r.drop as boolean | undefined,
+        afterApply: r.afterApply as boolean | undefined,
     };
+    if (rule.afterApply && !rule.drop && rule.code === undefined && rule.status === undefined) {
+        throw new FaultSettingsError(`${name}.afterApply needs drop, code or status: the answer that replaces the real one`);
+    }
     if (rule.code === "") throw new FaultSettingsError(`${name}.code must not be empty`);
     return dropUndefined(rule);
 }
@@ -257,9 +271,10 @@ export class FaultInjector {
                 if (rule.rate !== undefined && rule.rate < 1 && this.rand() >= rule.rate) continue;
                 if (this.remaining[i] !== null) this.remaining[i] = (this.remaining[i] as number) - 1;
                 delayMs += rule.latencyMs ?? 0;
-                if (rule.drop) return this.fault({ delayMs, error: null, drop: true, kind: "rule" });
+                const afterApply = rule.afterApply === true;
+                if (rule.drop) return this.fault({ delayMs, error: null, drop: true, afterApply, kind: "rule" });
                 if (rule.code !== undefined || rule.status !== undefined) {
-                    return this.fault({ delayMs, error: ruleError(rule), drop: false, kind: "rule" });
+                    return this.fault({ delayMs, error: ruleError(rule), drop: false, afterApply, kind: "rule" });
                 }
                 ruleDelayed = true; // delay-only rule: keep evaluating
             }
@@ -267,7 +282,7 @@ export class FaultInjector {
 
         if (s.qpsLimit) {
             if (!this.admit(accountId, now, s.qpsLimit)) {
-                return this.fault({ delayMs, error: Errors.throttling(), drop: false, kind: "qpsLimit" });
+                return this.fault({ delayMs, error: Errors.throttling(), drop: false, afterApply: false, kind: "qpsLimit" });
             }
         }
 
@@ -280,10 +295,10 @@ export class FaultInjector {
 
         if (targeted && s.errorRate && this.kindTotal > 0 && this.rand() < s.errorRate) {
             const kind = this.pickKind();
-            if (kind === "drop") return this.fault({ delayMs, error: null, drop: true, kind });
-            return this.fault({ delayMs, error: KIND_ERRORS[kind](), drop: false, kind });
+            if (kind === "drop") return this.fault({ delayMs, error: null, drop: true, afterApply: false, kind });
+            return this.fault({ delayMs, error: KIND_ERRORS[kind](), drop: false, afterApply: false, kind });
         }
-        return { delayMs, error: null, drop: false, kind: null };
+        return { delayMs, error: null, drop: false, afterApply: false, kind: null };
     }
 
     private pickKind(): FaultKind {

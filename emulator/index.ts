@@ -13,6 +13,7 @@ export type { ActionContext, EmulatorAccount, ModelTimings, SlbModel } from "./t
 export type { FaultKind, FaultRule, FaultSettings, FaultState, FaultStats } from "./faults";
 export type { RequestLogEntry } from "./request-log";
 export { ApiError, Errors, WireErrors } from "./errors";
+export { StateFileInUseError } from "./state-lock";
 
 export const DEFAULT_ACCESS_KEY_ID = "emulator-access-key-id";
 export const DEFAULT_ACCESS_KEY_SECRET = "emulator-access-key-secret";
@@ -27,7 +28,10 @@ export interface EmulatorOptions {
     accounts?: EmulatorAccount[];
     timings?: Partial<ModelTimings>;
     faults?: FaultSettings;
-    /** Persist state as JSON here: loaded at start if present, saved (debounced) after changes and on close. */
+    /**
+     * Persist state as JSON here: loaded at start if present, saved (debounced) after changes and on close.
+     * One emulator per file: while one runs (its pid in `<file>.lock`), starting another fails with StateFileInUseError.
+     */
     statePath?: string;
     /** The model's clock (default Date.now). Signature timestamps are always checked against the wall clock. */
     now?: () => number;
@@ -51,6 +55,8 @@ export interface Emulator {
     getFaults(): FaultState;
     setTimings(timings: Partial<ModelTimings>): void;
     snapshot(): unknown;
+    /** Replaces all model state with a snapshot (as snapshot() returns it); how tests play the platform's own changes. */
+    restore(snapshot: unknown): void;
     /** Clears all model state and the request log (fault settings stay). */
     reset(): void;
 }
@@ -85,7 +91,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (options.statePath) {
         persistence = new StatePersistence(options.statePath, model);
         persistence.prepare();
-        persistence.load();
+        try {
+            persistence.load();
+        } catch (e) {
+            persistence.release();
+            throw e;
+        }
         const p = persistence;
         model.onChange = () => p.schedule();
     }
@@ -131,6 +142,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
             server.off("error", reject);
             resolve();
         });
+    }).catch((e) => {
+        persistence?.release();
+        throw e;
     });
     const port = (server.address() as AddressInfo).port;
     const urlHost = host.includes(":") ? `[${host}]` : host;
@@ -148,7 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
                 });
                 if (persistence) {
                     persistence.schedule();
-                    await persistence.flush();
+                    await persistence.flush().finally(() => persistence?.release());
                 }
             })();
             return closing;
@@ -159,6 +173,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
         getFaults: control.getFaults,
         setTimings: (t) => control.setTimings(t),
         snapshot: control.snapshot,
+        restore: (snapshot: unknown) => {
+            model.restore(snapshot);
+            persistence?.schedule();
+        },
         reset: control.reset,
     };
 }

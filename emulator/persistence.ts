@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, existsSync } from "node:fs";
 import { mkdir, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { lockStateFile } from "./state-lock";
 import type { SlbModel } from "./types";
 
 const FORMAT = "slb-emulator-state";
@@ -18,6 +19,7 @@ export class StatePersistence {
     private writing: Promise<void> | null = null;
     private dirty = false;
     private lastError: Error | null = null;
+    private unlock: (() => void) | null = null;
 
     constructor(
         readonly path: string,
@@ -44,9 +46,19 @@ export class StatePersistence {
         return true;
     }
 
-    /** Checks early that the file's directory can be created (so a bad path fails at start, not later). */
+    /**
+     * Checks early that the file's directory can be created (so a bad path fails at start, not later) and takes
+     * the file's lock: a second emulator on the same file is refused (StateFileInUseError) until release().
+     */
     prepare(): void {
         mkdirSync(dirname(this.path), { recursive: true });
+        this.unlock ??= lockStateFile(this.path);
+    }
+
+    /** Gives the lock back; call after the last flush. */
+    release(): void {
+        this.unlock?.();
+        this.unlock = null;
     }
 
     /** Marks state as changed; the write happens after a quiet period. */

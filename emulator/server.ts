@@ -187,12 +187,16 @@ async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerRe
         const fault = ctx.faults.decide(r.action, accountId, Date.now());
         entry.fault = fault.kind;
         if (fault.delayMs > 0) await sleep(fault.delayMs);
-        if (fault.drop) {
-            dropped = true;
-            req.socket.destroy();
-            return;
-        }
-        if (fault.error) throw fault.error;
+        const failAnswer = () => {
+            if (fault.drop) {
+                dropped = true;
+                req.socket.destroy();
+                return true;
+            }
+            if (fault.error) throw fault.error;
+            return false;
+        };
+        if (!fault.afterApply && failAnswer()) return;
         // RAM is checked after flow control: a refused call still counts against the QPS limit (MODEL.md).
         if (auth.account.deniedActions?.includes(r.action)) throw WireErrors.forbiddenRam();
 
@@ -206,6 +210,8 @@ async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerRe
             reportUnexpected(r.action, e);
             throw Errors.internalError();
         }
+        // The call is applied; the answer is lost (FaultRule.afterApply).
+        if (fault.afterApply && failAnswer()) return;
         if (typeof result !== "object" || result === null || Array.isArray(result)) {
             reportUnexpected(r.action, new Error(`handler returned ${Array.isArray(result) ? "an array" : typeof result}, not an object`));
             throw Errors.internalError();

@@ -44,10 +44,10 @@ export interface TcpListenerArgs {
      */
     masterSlaveServerGroupId?: pulumi.Input<string>;
     /**
-     * Scheduling algorithm; sch and tch need a performance-guaranteed instance. Switching between {wrr, rr} and {sch, tch} replaces the listener.
+     * Scheduling algorithm; sch and tch need a performance-guaranteed instance.
      * Allowed: wrr, rr, sch, tch.
      * Default: "wrr".
-     * Change: updated in place.
+     * Change: updated in place, except that a change to, from or between sch and tch replaces the listener (old one deleted first).
      */
     scheduler?: pulumi.Input<"wrr" | "rr" | "sch" | "tch">;
     /**
@@ -100,7 +100,7 @@ export interface TcpListenerArgs {
      */
     healthCheckConnectPort?: pulumi.Input<number>;
     /**
-     * Seconds to wait for a health check answer; must not be less than healthCheckInterval (the service would silently use the interval).
+     * Seconds to wait for a health check answer. The service uses healthCheckInterval instead when that is longer; setting both with the timeout shorter is an error.
      * Allowed: 1 to 300.
      * Default: 5.
      * Change: updated in place.
@@ -123,7 +123,7 @@ export interface TcpListenerArgs {
     healthCheckDomain?: pulumi.Input<string>;
     /**
      * Path requested by HTTP health checks.
-     * Allowed: 2 to 80 characters; letters, digits and - / . _ % ? # & =.
+     * Allowed: 1 to 80 characters; letters, digits and - / . % # &, starting with / but not just /.
      * Default: "/".
      * Only when healthCheckType is "http".
      * Change: updated in place.
@@ -159,9 +159,9 @@ export interface TcpListenerArgs {
      */
     aclId?: pulumi.Input<string>;
     /**
-     * Free-text description; an empty string clears it.
-     * Allowed: 0 to 256 characters; letters, digits, spaces and - / . _ ,.
-     * Default: "".
+     * Name of the listener; remove it to clear it.
+     * Allowed: 1 to 256 characters; letters, digits and - / . _.
+     * Default: "" (none).
      * Change: updated in place.
      */
     description?: pulumi.Input<string>;
@@ -186,7 +186,7 @@ export interface TcpListenerArgs {
      */
     proxyProtocolV2Enabled?: pulumi.Input<boolean>;
     /**
-     * Tags of the listener, at most 19; keys 1-64 characters, values up to 128.
+     * Tags of the listener, at most 19; keys 1-64 characters, values up to 128; neither may start with "aliyun" or "acs:" or contain "http://" or "https://". Tags the platform attaches itself (acs:…, aliyun…) are left alone.
      * Default: {}.
      * Change: updated in place (tags).
      */
@@ -227,7 +227,7 @@ export interface TcpListenerOutputs {
     readonly vServerGroupId: pulumi.Output<string | undefined>;
     /** Primary/secondary server group that receives the traffic; not together with vServerGroupId. */
     readonly masterSlaveServerGroupId: pulumi.Output<string | undefined>;
-    /** Scheduling algorithm; sch and tch need a performance-guaranteed instance. Switching between {wrr, rr} and {sch, tch} replaces the listener. */
+    /** Scheduling algorithm; sch and tch need a performance-guaranteed instance. */
     readonly scheduler: pulumi.Output<"wrr" | "rr" | "sch" | "tch">;
     /** Session persistence timeout in seconds; 0 turns session persistence off. */
     readonly persistenceTimeout: pulumi.Output<number>;
@@ -243,7 +243,7 @@ export interface TcpListenerOutputs {
     readonly healthCheckType: pulumi.Output<"tcp" | "http">;
     /** Port the health check probes. */
     readonly healthCheckConnectPort: pulumi.Output<number | undefined>;
-    /** Seconds to wait for a health check answer; must not be less than healthCheckInterval (the service would silently use the interval). */
+    /** Seconds to wait for a health check answer. The service uses healthCheckInterval instead when that is longer; setting both with the timeout shorter is an error. */
     readonly healthCheckConnectTimeout: pulumi.Output<number>;
     /** Seconds between health checks. */
     readonly healthCheckInterval: pulumi.Output<number>;
@@ -259,7 +259,7 @@ export interface TcpListenerOutputs {
     readonly aclType: pulumi.Output<"white" | "black" | undefined>;
     /** Access control list applied to the listener. */
     readonly aclId: pulumi.Output<string | undefined>;
-    /** Free-text description; an empty string clears it. */
+    /** Name of the listener; remove it to clear it. */
     readonly description: pulumi.Output<string>;
     /** Whether connections to a removed backend are drained; on needs connectionDrainTimeout. */
     readonly connectionDrain: pulumi.Output<"on" | "off">;
@@ -267,7 +267,7 @@ export interface TcpListenerOutputs {
     readonly connectionDrainTimeout: pulumi.Output<number | undefined>;
     /** Whether the client address is passed to backends with PROXY protocol v2. */
     readonly proxyProtocolV2Enabled: pulumi.Output<boolean>;
-    /** Tags of the listener, at most 19; keys 1-64 characters, values up to 128. */
+    /** Tags of the listener, at most 19; keys 1-64 characters, values up to 128; neither may start with "aliyun" or "acs:" or contain "http://" or "https://". Tags the platform attaches itself (acs:…, aliyun…) are left alone. */
     readonly tags: pulumi.Output<Record<string, string>>;
     /** Region of the load balancer. */
     readonly regionId: pulumi.Output<string>;
@@ -277,4 +277,8 @@ export interface TcpListenerOutputs {
     readonly owner: pulumi.Output<string | undefined>;
     /** Take over a listener that already uses listenerPort instead of failing (how to bring an existing listener under management). */
     readonly adoptExisting: pulumi.Output<boolean>;
+    /** Properties (or single tags, tags.<key>) whose drift is reported but not repaired: the resource's ignoreChanges option. */
+    readonly ignoreChanges: pulumi.Output<string[] | undefined>;
+    /** Inputs (or single tags, tags.<key>) the program gave as secrets: printed as [secret] in drift lines and errors. */
+    readonly secretInputs: pulumi.Output<string[] | undefined>;
 }

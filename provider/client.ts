@@ -3,6 +3,7 @@
 
 import type OpenApi from "@alicloud/openapi-client";
 import { Credentials, Endpoint } from "./config";
+import { currentDeadline } from "./deadline";
 import { SlbApiError } from "./errors";
 import { DEFAULT_READ_OPTIONS, ListenerReads, coalescingFromEnv } from "./listener-reads";
 import { LISTING_ACTION } from "./listing";
@@ -111,7 +112,8 @@ export class SlbClient {
     /** One API call; retried while the failure is transient and the deadline allows. */
     async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
         const started = Date.now();
-        const deadline = started + this.options.retryTimeoutMs;
+        // The operation's bound when the call is part of one (it includes time queued behind other changes).
+        const deadline = currentDeadline() ?? started + this.options.retryTimeoutMs;
         let said = false;
         const { OpenApiRequest, Params, RuntimeOptions, query: flatten } = sdk();
         const api = this.openApi();
@@ -145,7 +147,7 @@ export class SlbClient {
                 if (!said && Date.now() + delay - started > SAY_RETRYING_AFTER_MS) {
                     said = true;
                     const what = params.ListenerPort !== undefined ? ` for ${params.LoadBalancerId}:tcp:${params.ListenerPort}` : "";
-                    this.options.say?.(`${action}${what}: ${RETRY_REASON[kind]} (${e.code ?? "no answer"}); retrying for up to ${Math.round((deadline - started) / 1000)} s`);
+                    this.options.say?.(`${action}${what}: ${RETRY_REASON[kind]} (${e.code ?? "no answer"}); retrying for up to ${Math.max(1, Math.round((deadline - started) / 1000))} s`);
                 }
             } finally {
                 pacer.done(startedAt, kind === "throttled");

@@ -2,17 +2,13 @@
 // which fields replace it, which change in place, which tags and status change, and what drifted.
 // Unset inputs compare against the service default, and fields that do not apply are not compared.
 
+import { desiredValue } from "./desired";
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY, isSet } from "./fields";
-import { FieldChange, desiredTags, settledStatus } from "./mapping";
-import { UNKNOWN, isUnknown } from "./validate";
+import { FieldChange, LiveListener, desiredTags, settledStatus } from "./mapping";
+import { SECRET_SHOWN, isSecretPath, isUnknown, secretPaths } from "./validate";
 
 /** What the listener looks like: recorded outputs or the live listener, in input names. */
-export interface ListenerState {
-    readonly values: Record<string, unknown>;
-    readonly tags: Record<string, string>;
-    readonly owner?: string;
-    readonly status: string;
-}
+export type ListenerState = LiveListener;
 
 export interface TagChanges {
     readonly set: Record<string, string>;
@@ -32,11 +28,7 @@ export interface StateDiff {
     readonly unknown: boolean;
 }
 
-/** The value the listener should have for a field: the input, else the service default. */
-export function desiredValue(inputs: Record<string, unknown>, field: FieldSpec): unknown {
-    const value = inputs[field.input];
-    return isSet(value) ? value : field.serviceDefault;
-}
+export { desiredValue };
 
 /** Whether a field takes effect under the desired inputs; "unknown" while its condition is unknown. */
 function applies(inputs: Record<string, unknown>, field: FieldSpec): boolean | "unknown" {
@@ -54,6 +46,11 @@ function same(a: unknown, b: unknown): boolean {
 /** Fields compared field by field (tags, status and provider-local inputs have their own rules). */
 const COMPARED = FIELDS.filter((f) => f.change !== "tags" && f.change !== "status" && f.change !== "local" && f.input !== "regionId");
 
+/** The service hides this field while the state has one of the fields named by notReportedWith. */
+function hidden(field: FieldSpec, state: ListenerState): boolean {
+    return state.values[field.input] === undefined && (field.notReportedWith ?? []).some((other) => isSet(state.values[other]));
+}
+
 export function compareState(inputs: Record<string, unknown>, state: ListenerState): StateDiff {
     const replaces: string[] = [];
     let deleteBeforeReplace = false;
@@ -69,11 +66,8 @@ export function compareState(inputs: Record<string, unknown>, state: ListenerSta
         }
         const applicable = applies(inputs, field);
         if (applicable === "unknown") unknown = true;
-        if (applicable !== true) continue;
+        if (applicable !== true || hidden(field, state)) continue;
         const from = state.values[field.input];
-        if (field.notReportedWith && from === undefined && desiredValue(inputs, FIELD_BY_INPUT.get(field.notReportedWith)!) !== undefined) {
-            continue;
-        }
         if (same(from, to)) continue;
         const replacedInPlace = field.change === "in-place" && typeof from === "string" && typeof to === "string" &&
             field.replacesWhen?.(from, to) === true;
@@ -116,33 +110,75 @@ export function hasChanges(d: StateDiff): boolean {
         Object.keys(d.tags.set).length > 0 || d.tags.remove.length > 0;
 }
 
-function show(value: unknown): string {
+/** The paths of the resource's ignoreChanges option (TcpListener hands it over as the ignoreChanges input). */
+export function ignoredPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
+    const paths = Array.isArray(inputs.ignoreChanges) ? inputs.ignoreChanges.filter((p): p is string => typeof p === "string") : [];
+    // The option accepts tags["key"] as well as tags.key.
+    return new Set(paths.map((p) => p.replace(/^tags\[["'](.*)["']\]$/, "tags.$1")));
+}
+
+function isIgnored(ignored: ReadonlySet<string>, path: string): boolean {
+    return ignored.has(path) || (path.startsWith("tags.") && ignored.has("tags"));
+}
+
+/**
+ * The live state with every property the program ignores (ignoreChanges) taken from the recorded state instead:
+ * the engine already put the old input values into the program's inputs, so comparing those with the live value
+ * would revert a change made outside Pulumi that the user chose to keep.
+ */
+export function withoutIgnoredDrift(live: ListenerState, recorded: ListenerState, ignored: ReadonlySet<string>): ListenerState {
+    if (ignored.size === 0) return live;
+    const values = { ...live.values };
+    for (const path of ignored) {
+        if (FIELD_BY_INPUT.has(path) && path !== "tags" && path !== "status") {
+            if (recorded.values[path] === undefined) delete values[path];
+            else values[path] = recorded.values[path];
+        }
+    }
+    let tags = { ...live.tags };
+    if (ignored.has("tags")) tags = { ...recorded.tags };
+    for (const path of ignored) {
+        if (!path.startsWith("tags.")) continue;
+        const key = path.slice("tags.".length);
+        if (key in recorded.tags) tags[key] = recorded.tags[key];
+        else delete tags[key];
+    }
+    return { values, tags, owner: live.owner, status: ignored.has("status") ? recorded.status : live.status };
+}
+
+function show(value: unknown, secret: boolean): string {
+    if (secret) return SECRET_SHOWN;
     if (value === undefined) return "unset";
     return typeof value === "string" ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
 }
 
 /**
  * One line per field where the live listener differs both from what was recorded and from what the
- * program wants: `<id>: <input> is <live>, want <desired>`.
+ * program wants: `<id>: <input> is <live>, want <desired>`; secret inputs show as [secret], and drift the
+ * program ignores (ignoreChanges) says it is left as it is.
  */
 export function driftReport(id: string, inputs: Record<string, unknown>, recorded: ListenerState, live: ListenerState): string[] {
+    const secrets = secretPaths(inputs);
+    const ignored = ignoredPaths(inputs);
+    const line = (path: string, now: unknown, want: unknown) =>
+        `${id}: ${path} is ${show(now, isSecretPath(secrets, path))}, want ${show(want, isSecretPath(secrets, path))}` +
+        (isIgnored(ignored, path) ? " (left as it is: ignoreChanges)" : "");
     const lines: string[] = [];
     const liveDiff = compareState(inputs, live);
     const changed = new Set([...liveDiff.updates.map((u) => u.field.input), ...liveDiff.replaces]);
     for (const field of COMPARED) {
         if (!changed.has(field.input)) continue;
-        const was = recorded.values[field.input];
         const now = live.values[field.input];
-        if (!same(was, now)) lines.push(`${id}: ${field.input} is ${show(now)}, want ${show(desiredValue(inputs, field))}`);
+        if (!same(recorded.values[field.input], now)) lines.push(line(field.input, now, desiredValue(inputs, field)));
     }
     const tagKeys = new Set([...Object.keys(liveDiff.tags.set), ...liveDiff.tags.remove]);
     for (const key of tagKeys) {
         const was = key === OWNER_TAG_KEY ? recorded.owner : recorded.tags[key];
         const now = key === OWNER_TAG_KEY ? live.owner : live.tags[key];
-        if (was !== now) lines.push(`${id}: tags.${key} is ${show(now)}, want ${show(desiredTags(inputs)[key])}`);
+        if (was !== now) lines.push(line(`tags.${key}`, now, desiredTags(inputs)[key]));
     }
     if (liveDiff.status && settledStatus(live.status) !== settledStatus(recorded.status)) {
-        lines.push(`${id}: status is ${show(settledStatus(live.status))}, want ${show(liveDiff.status)}`);
+        lines.push(line("status", settledStatus(live.status), liveDiff.status));
     }
     return lines;
 }
@@ -157,5 +193,3 @@ export function stateFromOutputs(outs: Record<string, unknown>): ListenerState {
         status: typeof outs.status === "string" ? outs.status : "running",
     };
 }
-
-export { UNKNOWN };

@@ -9,6 +9,7 @@ function typeOf(field: FieldSpec): string {
         case "integer": return "number";
         case "boolean": return "boolean";
         case "tags": return "Record<string, string>";
+        case "strings": return "string[]";
         default: return "string";
     }
 }
@@ -46,12 +47,17 @@ function facts(field: FieldSpec): string[] {
     if (field.required) lines.push("Required.");
     else if (def) lines.push(`Default: ${def}.`);
     if (field.appliesWhen) lines.push(`Only when ${field.appliesWhen.field} is "${field.appliesWhen.equals}"${field.requiredWhenApplies ? ", and then required" : ""}.`);
-    lines.push(`Change: ${CHANGE_TEXT[field.change]}.`);
+    lines.push(`Change: ${changeText(field)}.`);
     return lines;
 }
 
-/** Fields users set (owner is set by TcpListener itself). */
-const USER_FIELDS = FIELDS.filter((f) => f.input !== "owner");
+/** The change mode in words, precise for fields that replace only for some changes. */
+function changeText(field: FieldSpec): string {
+    return field.replacesWhenText ? `${CHANGE_TEXT[field.change]}, except that ${field.replacesWhenText}` : CHANGE_TEXT[field.change];
+}
+
+/** Fields users set (the internal ones are set by TcpListener itself). */
+const USER_FIELDS = FIELDS.filter((f) => !f.internal);
 
 export function renderArgsModule(): string {
     const out: string[] = [
@@ -90,7 +96,7 @@ export function renderReferenceTable(): string {
     for (const field of USER_FIELDS) {
         const when = field.appliesWhen ? ` Only when \`${field.appliesWhen.field}\` is \`${field.appliesWhen.equals}\`.` : "";
         rows.push(`| \`${field.input}\`${field.required ? " (required)" : ""} | \`${cell(typeOf(field))}\` | ${cell(rangeText(field) ?? "")} | ` +
-            `${cell(defaultText(field) ?? (field.required ? "" : "unset"))} | ${CHANGE_TEXT[field.change]} | ${cell(field.doc + when)} |`);
+            `${cell(defaultText(field) ?? (field.required ? "" : "unset"))} | ${cell(changeText(field))} | ${cell(field.doc + when)} |`);
     }
     return rows.join("\n");
 }

@@ -2,6 +2,7 @@
 // and what to do. Secrets never appear: messages are built from the API's answer, not from the request.
 
 import { FIELDS } from "./fields";
+import { QueueTimeout } from "./lock";
 
 export class SlbApiError extends Error {
     constructor(
@@ -41,6 +42,7 @@ export function propertyOf(error: SlbApiError): string | undefined {
 
 /** Turns an API error into a sentence that names the input, the code, the message and the request id. */
 export function explain(resource: string, error: unknown, hint?: string): Error {
+    if (error instanceof QueueTimeout) return new Error(`${resource}: ${error.message}`);
     if (!(error instanceof SlbApiError)) return error instanceof Error ? error : new Error(String(error));
     const property = propertyOf(error);
     const subject = property ? `${resource}: the service rejected ${property}` : `${resource}: ${error.action} failed`;

@@ -11,7 +11,7 @@ export type ChangeMode =
     | "status" // StartLoadBalancerListener / StopLoadBalancerListener
     | "local"; // provider-side only, never sent
 
-export type FieldKind = "integer" | "string" | "boolean" | "tags";
+export type FieldKind = "integer" | "string" | "boolean" | "tags" | "strings";
 
 /** A condition under which a field has any effect; setting the field otherwise is a mistake we report. */
 export interface AppliesWhen {
@@ -52,14 +52,23 @@ export interface FieldSpec {
     readonly requiredWhenApplies?: boolean;
     /** Set parameter that switches the field on/off (server groups): on + value attaches, off detaches. */
     readonly setSwitch?: string;
-    /** Value that resets the field on Set when it has no service default (e.g. -520: "use the backend port"). */
-    readonly clearValue?: number;
-    /** Describe leaves this field out while the named field is set (backendServerPort with a vServer group). */
-    readonly notReportedWith?: string;
-    /** Spellings the service stores differently (e.g. "$_ip" is reported as ""); check() canonicalises. */
-    readonly canonical?: Readonly<Record<string, string>>;
+    /** Wire value that resets the field on Set when it has no service default (e.g. -520: "use the backend port"). */
+    readonly resetValue?: number;
+    /** Describe leaves this field out while any of the named fields is set (backendServerPort with a server group). */
+    readonly notReportedWith?: readonly string[];
+    /**
+     * Input spellings the service reports differently ("$_ip" is reported as ""). Inputs are sent as written;
+     * comparisons and outputs use the reported spelling, and Set sends the input spelling for a reported value.
+     */
+    readonly reportedAs?: Readonly<Record<string, string>>;
+    /** The service stores at least the named field's value (a connect timeout below the interval becomes the interval). */
+    readonly atLeast?: string;
     /** For in-place fields: changes the service cannot apply in place (they replace, deleting first). */
     readonly replacesWhen?: (from: string, to: string) => boolean;
+    /** The changes replacesWhen picks out, in words (docs). */
+    readonly replacesWhenText?: string;
+    /** Set by TcpListener itself from what only the program knows, never by users (not in TcpListenerArgs). */
+    readonly internal?: boolean;
     /** API error codes that point at this field, for errors in the user's language. */
     readonly errorCodes?: readonly string[];
 }
@@ -79,8 +88,12 @@ export function isSet(value: unknown): boolean {
 export const OWNER_TAG_KEY = "pulumi-owner";
 /** The service allows 20 tags per listener; one is the ownership tag. */
 export const MAX_USER_TAGS = 19;
+/** Tag keys the platform attaches itself (users cannot set them): never drift, never removed. */
+export const SERVICE_TAG_KEY = /^(acs:|aliyun)/i;
 
 const port = { min: 1, max: 65535 } as const;
+/** The codes the API page documents for a port already in use; the ownership tag then decides what to do. */
+export const PORT_TAKEN_CODES: readonly string[] = ["ListenerAlreadyExists", "ListenerPortConflict", "InvalidParameter.ListenerPortConflict"];
 /** Consistent-hash schedulers; the service cannot convert a listener between these and wrr/rr. */
 const HASH_SCHEDULERS: readonly string[] = ["sch", "tch"];
 const HTTP_CODES = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"] as const;
@@ -99,18 +112,22 @@ function checkUri(value: string): string | undefined {
     return undefined;
 }
 
-function checkTagKey(key: string): string | undefined {
-    if (key.length < 1 || key.length > 64) return "must be 1 to 64 characters";
-    if (/^(aliyun|acs:)/i.test(key)) return 'must not start with "aliyun" or "acs:"';
-    if (/https?:\/\//i.test(key)) return 'must not contain "http://" or "https://"';
-    if (key === OWNER_TAG_KEY) return "is reserved by this provider (it marks the listeners it created)";
+/** Rules shared by tag keys and values (API page: Tag.N.Key / Tag.N.Value). */
+function checkTagText(text: string): string | undefined {
+    if (SERVICE_TAG_KEY.test(text)) return 'must not start with "aliyun" or "acs:"';
+    if (/https?:\/\//i.test(text)) return 'must not contain "http://" or "https://"';
     return undefined;
 }
 
+function checkTagKey(key: string): string | undefined {
+    if ([...key].length < 1 || [...key].length > 64) return "must be 1 to 64 characters";
+    if (key === OWNER_TAG_KEY) return "is reserved by this provider (it marks the listeners it created)";
+    return checkTagText(key);
+}
+
 function checkTagValue(value: string): string | undefined {
-    if (value.length > 128) return "must be at most 128 characters";
-    if (/^https?:\/\//i.test(value)) return 'must not start with "http://" or "https://"';
-    return undefined;
+    if ([...value].length > 128) return "must be at most 128 characters";
+    return checkTagText(value);
 }
 
 function checkTags(tags: Record<string, string>): string | undefined {
@@ -140,7 +157,7 @@ export const FIELDS: readonly FieldSpec[] = [
         input: "listenerPort", kind: "integer", required: true, change: "replace", range: port,
         doc: "Frontend port the listener accepts connections on.",
         api: { create: "ListenerPort", describe: "ListenerPort" },
-        errorCodes: ["ListenerAlreadyExists", "ListenerPortConflict"],
+        errorCodes: PORT_TAKEN_CODES,
     },
     {
         input: "bandwidth", kind: "integer", required: true, change: "in-place", range: { min: 1, max: 5120, also: [-1] },
@@ -150,7 +167,7 @@ export const FIELDS: readonly FieldSpec[] = [
     {
         input: "backendServerPort", kind: "integer", change: "replace-delete-first", range: port,
         doc: "Backend port; required unless vServerGroupId is set. Changing it replaces the listener (delete first, same port).",
-        api: { create: "BackendServerPort", describe: "BackendServerPort" }, notReportedWith: "vServerGroupId",
+        api: { create: "BackendServerPort", describe: "BackendServerPort" }, notReportedWith: ["vServerGroupId", "masterSlaveServerGroupId"],
     },
     {
         input: "vServerGroupId", kind: "string", change: "in-place",
@@ -163,13 +180,15 @@ export const FIELDS: readonly FieldSpec[] = [
         text: { min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: "letters, digits, - and _" },
         doc: "Primary/secondary server group that receives the traffic; not together with vServerGroupId.",
         api: { create: "MasterSlaveServerGroupId", set: "MasterSlaveServerGroupId", describe: "MasterSlaveServerGroupId" },
-        setSwitch: "MasterSlaveServerGroup",
+        setSwitch: "MasterSlaveServerGroup", errorCodes: ["Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch"],
     },
     {
         input: "scheduler", kind: "string", change: "in-place", values: ["wrr", "rr", "sch", "tch"], serviceDefault: "wrr",
-        doc: "Scheduling algorithm; sch and tch need a performance-guaranteed instance. Switching between {wrr, rr} and {sch, tch} replaces the listener.",
+        doc: "Scheduling algorithm; sch and tch need a performance-guaranteed instance.",
         api: { create: "Scheduler", set: "Scheduler", describe: "Scheduler" },
-        replacesWhen: (from, to) => HASH_SCHEDULERS.includes(from) !== HASH_SCHEDULERS.includes(to),
+        // The service converts neither between {wrr, rr} and {sch, tch} nor between the two hash schedulers.
+        replacesWhen: (from, to) => from !== to && (HASH_SCHEDULERS.includes(from) || HASH_SCHEDULERS.includes(to)),
+        replacesWhenText: "a change to, from or between sch and tch replaces the listener (old one deleted first)",
         errorCodes: ["InvalidParameterValue.SpecNotSupport"],
     },
     {
@@ -206,12 +225,13 @@ export const FIELDS: readonly FieldSpec[] = [
         input: "healthCheckConnectPort", kind: "integer", change: "in-place", range: port,
         defaultText: "the backend port",
         doc: "Port the health check probes.",
-        api: { create: "HealthCheckConnectPort", set: "HealthCheckConnectPort", describe: "HealthCheckConnectPort" }, clearValue: -520,
+        api: { create: "HealthCheckConnectPort", set: "HealthCheckConnectPort", describe: "HealthCheckConnectPort" }, resetValue: -520,
     },
     {
         input: "healthCheckConnectTimeout", kind: "integer", change: "in-place", range: { min: 1, max: 300 }, serviceDefault: 5,
-        doc: "Seconds to wait for a health check answer; must not be less than healthCheckInterval (the service would silently use the interval).",
+        doc: "Seconds to wait for a health check answer. The service uses healthCheckInterval instead when that is longer; setting both with the timeout shorter is an error.",
         api: { create: "HealthCheckConnectTimeout", set: "HealthCheckConnectTimeout", describe: "HealthCheckConnectTimeout" },
+        atLeast: "healthCheckInterval",
     },
     {
         input: "healthCheckInterval", kind: "integer", change: "in-place", range: { min: 1, max: 50 }, serviceDefault: 2,
@@ -220,7 +240,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     {
         input: "healthCheckDomain", kind: "string", change: "in-place", serviceDefault: "", appliesWhen: httpCheck,
-        canonical: { $_ip: "" },
+        reportedAs: { $_ip: "" },
         defaultText: '"" (the backend server\'s IP, $_ip)',
         text: { min: 1, max: 80, pattern: /^(\$_ip|[A-Za-z0-9.-]+)$/, rule: "$_ip, or letters, digits, - and ." },
         doc: "Host name sent by HTTP health checks.",
@@ -228,7 +248,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     {
         input: "healthCheckUri", kind: "string", change: "in-place", serviceDefault: "/", appliesWhen: httpCheck,
-        text: { min: 2, max: 80, pattern: /^[A-Za-z0-9\-/._%?#&=]+$/, rule: "letters, digits and - / . _ % ? # & =" },
+        text: { min: 1, max: 80, pattern: /^[A-Za-z0-9\-/.%#&]+$/, rule: "letters, digits and - / . % # &, starting with / but not just /" },
         check: checkUri as (value: never) => string | undefined,
         doc: "Path requested by HTTP health checks.",
         api: { create: "HealthCheckURI", set: "HealthCheckURI", describe: "HealthCheckURI" },
@@ -259,9 +279,9 @@ export const FIELDS: readonly FieldSpec[] = [
         errorCodes: ["AclNotExist"],
     },
     {
-        input: "description", kind: "string", change: "in-place", serviceDefault: "",
-        text: { min: 0, max: 256, pattern: /^[\p{L}\p{N}\-/._, ]*$/u, rule: "letters, digits, spaces and - / . _ ," },
-        doc: "Free-text description; an empty string clears it.",
+        input: "description", kind: "string", change: "in-place", serviceDefault: "", defaultText: '"" (none)',
+        text: { min: 1, max: 256, pattern: /^[A-Za-z0-9\-/._]+$/, rule: "letters, digits and - / . _" },
+        doc: "Name of the listener; remove it to clear it.",
         api: { create: "Description", set: "Description", describe: "Description" },
     },
     {
@@ -283,7 +303,7 @@ export const FIELDS: readonly FieldSpec[] = [
     {
         input: "tags", kind: "tags", change: "tags", serviceDefault: {}, defaultText: "{}",
         check: checkTags as (value: never) => string | undefined,
-        doc: `Tags of the listener, at most ${MAX_USER_TAGS}; keys 1-64 characters, values up to 128.`,
+        doc: `Tags of the listener, at most ${MAX_USER_TAGS}; keys 1-64 characters, values up to 128; neither may start with "aliyun" or "acs:" or contain "http://" or "https://". Tags the platform attaches itself (acs:…, aliyun…) are left alone.`,
         errorCodes: ["InvalidParam.TagKey", "InvalidParam.TagValue", "SizeLimitExceeded.Tag", "TagCountLimit"],
     },
     {
@@ -297,13 +317,23 @@ export const FIELDS: readonly FieldSpec[] = [
         api: { describe: "Status" },
     },
     {
-        input: "owner", kind: "string", change: "tags", text: { min: 1, max: 128 },
+        input: "owner", kind: "string", change: "tags", text: { min: 1, max: 128 }, internal: true,
         defaultText: "<project>/<stack>/<resource name>, set by TcpListener",
         doc: `Written to the "${OWNER_TAG_KEY}" tag so the provider recognises a listener it created itself (for example after a crash between create and start).`,
     },
     {
         input: "adoptExisting", kind: "boolean", change: "local", serviceDefault: false,
         doc: "Take over a listener that already uses listenerPort instead of failing (how to bring an existing listener under management).",
+    },
+    {
+        input: "ignoreChanges", kind: "strings", change: "local", internal: true,
+        defaultText: "the resource's ignoreChanges option, set by TcpListener",
+        doc: "Properties (or single tags, tags.<key>) whose drift is reported but not repaired: the resource's ignoreChanges option.",
+    },
+    {
+        input: "secretInputs", kind: "strings", change: "local", internal: true,
+        defaultText: "the inputs given as secrets, set by TcpListener",
+        doc: "Inputs (or single tags, tags.<key>) the program gave as secrets: printed as [secret] in drift lines and errors.",
     },
 ];
 

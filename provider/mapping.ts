@@ -1,9 +1,13 @@
 // Translation between the listener's inputs and the SLB wire names, derived from the field table:
 // Create and Set request parameters, and the Describe response read back as input-named live state.
 
-import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, isSet } from "./fields";
+import { wireValue } from "./desired";
+import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, SERVICE_TAG_KEY, isSet } from "./fields";
 
-/** The listener as the service reports it, keyed by input names (tags without the ownership tag). */
+/**
+ * The listener as the service reports it, keyed by input names: tags without the ownership tag and without
+ * the tags the platform attaches itself (acs:…, aliyun…), which are neither the user's nor ours to manage.
+ */
 export interface LiveListener {
     readonly values: Record<string, unknown>;
     readonly tags: Record<string, string>;
@@ -56,7 +60,7 @@ export function setParams(key: { loadBalancerId: string; listenerPort: number; r
             params[field.setSwitch] = isSet(to) ? "on" : "off";
             if (isSet(to)) params[name] = to;
         } else {
-            const value = isSet(to) ? to : field.serviceDefault ?? field.clearValue;
+            const value = wireValue(field, to);
             if (value !== undefined) params[name] = value;
         }
     }
@@ -95,7 +99,7 @@ export function fromDescribe(body: Record<string, unknown>): LiveListener {
     let owner: string | undefined;
     const rawTags = (body.Tags as { Tag?: DescribeTag[] } | undefined)?.Tag ?? [];
     for (const tag of Array.isArray(rawTags) ? rawTags : []) {
-        if (typeof tag?.TagKey !== "string") continue;
+        if (typeof tag?.TagKey !== "string" || SERVICE_TAG_KEY.test(tag.TagKey)) continue;
         if (tag.TagKey === OWNER_TAG_KEY) owner = tag.TagValue ?? "";
         else tags[tag.TagKey] = tag.TagValue ?? "";
     }
@@ -103,15 +107,14 @@ export function fromDescribe(body: Record<string, unknown>): LiveListener {
 }
 
 /**
- * Describe leaves some fields out while another is set (backendServerPort while a vServer group is
- * attached); the recorded value is the best knowledge of them.
+ * Describe leaves some fields out while another is set (backendServerPort while a server group is
+ * attached); the recorded value (or, at create, the input) is the best knowledge of them.
  */
 export function fillUnreported(live: LiveListener, recorded: Record<string, unknown>): LiveListener {
     const values = { ...live.values };
     for (const field of FIELDS) {
-        if (field.notReportedWith && values[field.input] === undefined && values[field.notReportedWith] !== undefined && recorded[field.input] !== undefined) {
-            values[field.input] = recorded[field.input];
-        }
+        const hiddenBy = field.notReportedWith?.some((other) => values[other] !== undefined) ?? false;
+        if (hiddenBy && values[field.input] === undefined && isSet(recorded[field.input])) values[field.input] = recorded[field.input];
     }
     return { ...live, values };
 }
@@ -143,16 +146,18 @@ export function settledStatus(status: string): string {
 }
 
 /**
- * Outputs: every input, with the service's value for what the service reports and the service
- * default for inputs left unset, plus the live status. JSON-safe (no undefined values).
+ * Outputs: what the service reports for every field it reports (its default where it shows nothing, and
+ * nothing where it has no default: a detached group, draining off), the provider-side inputs as given, the
+ * tags, the region and the live status. JSON-safe (no undefined values).
  */
 export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, regionId: string): Record<string, unknown> {
     const outs: Record<string, unknown> = {};
     for (const field of FIELDS) {
-        const value = live.values[field.input] ?? inputs[field.input] ?? field.serviceDefault;
+        const value = field.api?.describe ? live.values[field.input] ?? field.serviceDefault : inputs[field.input] ?? field.serviceDefault;
         if (isSet(value)) outs[field.input] = value;
     }
     outs.tags = live.tags;
+    delete outs.owner;
     if (live.owner !== undefined) outs.owner = live.owner;
     outs.regionId = regionId;
     outs.status = settledStatus(live.status);

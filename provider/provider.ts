@@ -5,9 +5,11 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { SlbClient, ListenerKey } from "./client";
 import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
-import { StateDiff, compareState, driftReport, hasChanges, stateFromOutputs } from "./diff";
+import { currentDeadline, withDeadline } from "./deadline";
+import { desiredValue } from "./desired";
+import { StateDiff, compareState, driftReport, hasChanges, ignoredPaths, stateFromOutputs, withoutIgnoredDrift } from "./diff";
 import { SlbApiError, explain } from "./errors";
-import { FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY } from "./fields";
+import { CONFIG_FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY, PORT_TAKEN_CODES, isSet } from "./fields";
 import { withLock } from "./lock";
 import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs } from "./mapping";
 import { sleep } from "./retry";
@@ -30,16 +32,6 @@ export function parseId(id: string): { loadBalancerId: string; listenerPort: num
     return match ? { loadBalancerId: match[1], listenerPort: Number(match[2]) } : undefined;
 }
 
-/** Applies the field table's canonical spellings (e.g. "$_ip" -> "") so state matches what the service reports. */
-function canonicalise(inputs: Props): Props {
-    const out = { ...inputs };
-    for (const field of FIELDS) {
-        const value = out[field.input];
-        if (field.canonical && typeof value === "string" && value in field.canonical) out[field.input] = field.canonical[value];
-    }
-    return out;
-}
-
 function log(line: string): void {
     // The provider host passes stderr through; the Pulumi CLI shows it next to the resource.
     process.stderr.write(`${line}\n`);
@@ -56,108 +48,141 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
-        const failures = validateInputs(news);
-        return { inputs: failures.length === 0 ? canonicalise(news) : news, failures };
+        // Inputs are kept as written ("$_ip" stays "$_ip"): the service accepts them so; comparisons use the
+        // spelling the service reports (desired.ts).
+        return { inputs: news, failures: validateInputs(news) };
     }
 
-    async diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-        const recorded = stateFromOutputs(olds);
-        const program = compareState(news, recorded);
-        const replaces = [...program.replaces];
-        const newRegion = news.regionId ?? this.settings().region;
-        if (!isUnknown(newRegion) && newRegion !== olds.regionId) replaces.push("regionId");
-        // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
-        // old resource by id after creating the new one, which would remove the new listener.
-        const keepsId = news.loadBalancerId === olds.loadBalancerId && news.listenerPort === olds.listenerPort;
-        if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace || keepsId };
+    diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
+        return this.bounded(async () => {
+            const recorded = stateFromOutputs(olds);
+            const program = compareState(news, recorded);
+            const replaces = [...program.replaces];
+            const newRegion = this.regionOfPlan(id, olds, news);
+            if (!isUnknown(newRegion) && newRegion !== olds.regionId) replaces.push("regionId");
+            // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
+            // old resource by id after creating the new one, which would remove the new listener.
+            const keepsId = news.loadBalancerId === olds.loadBalancerId && news.listenerPort === olds.listenerPort;
+            if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace || keepsId };
 
-        // Drift: one Describe, compared with what the program wants.
-        const key = this.keyOf(id, olds);
-        const described = await this.client(key.regionId).describeListener(key);
-        if (!described) {
-            log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
-            // Same id for the new listener, so delete (a no-op, it is gone) before creating.
-            return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: true };
-        }
-        const live = fillUnreported(described, olds);
-        this.liveCache.set(id, { live, at: Date.now() });
-        for (const line of driftReport(id, news, recorded, live)) log(line);
-        const actual = compareState(news, live);
-        if (actual.replaces.length > 0) {
-            return { changes: true, replaces: actual.replaces, deleteBeforeReplace: actual.deleteBeforeReplace };
-        }
-        const changes = hasChanges(actual) || hasChanges(program) || olds.__provider !== news.__provider;
-        return { changes, replaces: [], deleteBeforeReplace: false };
-    }
-
-    async create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-        const failures = validateInputs(inputs);
-        if (failures.length > 0) throw new Error(`Invalid TcpListener inputs: ${failures.map((f) => f.reason).join("; ")}`);
-        const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
-        const key: ListenerKey = { regionId, loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) };
-        const id = formatId(key);
-        const client = this.client(regionId);
-        try {
-            await this.mutate(key, () => client.createListener(createParams(inputs, regionId)));
-        } catch (e) {
-            if (e instanceof SlbApiError && e.code === "ListenerAlreadyExists") {
-                return { id, outs: await this.adopt(id, key, inputs, client) };
+            // Drift: one Describe, compared with what the program wants.
+            const key = this.keyOf(id, olds);
+            const described = await this.client(key.regionId).describeListener(key);
+            if (!described) {
+                log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
+                // Same id for the new listener, so delete (a no-op, it is gone) before creating.
+                return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: true };
             }
-            throw explain(`TcpListener ${id}`, e, hintFor(e));
-        }
-        try {
-            const live = inputs.status === "stopped"
-                ? await this.describeOrFail(client, key)
-                : await this.start(client, key);
-            return { id, outs: toOutputs(inputs, live, regionId) };
-        } catch (e) {
-            throw this.partialFailure(id, inputs, regionId, e);
-        }
+            this.liveCache.set(id, { live: described, at: Date.now() });
+            const live = fillUnreported(described, olds);
+            for (const line of driftReport(id, news, recorded, live)) log(line);
+            const actual = compareState(news, withoutIgnoredDrift(live, recorded, ignoredPaths(news)));
+            if (actual.replaces.length > 0) {
+                return { changes: true, replaces: actual.replaces, deleteBeforeReplace: actual.deleteBeforeReplace };
+            }
+            const changes = hasChanges(actual) || hasChanges(program) || olds.__provider !== news.__provider;
+            return { changes, replaces: [], deleteBeforeReplace: false };
+        });
     }
 
-    async read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-        const key = this.keyOf(id, props);
-        const live = await this.client(key.regionId).describeListener(key);
-        if (!live) return {};
-        const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
-        return { id, props: outs, inputs: inputsFromOutputs(outs, this.settings().region) } as pulumi.dynamic.ReadResult;
+    create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
+        return this.bounded(async () => {
+            const failures = validateInputs(inputs);
+            if (failures.length > 0) throw new Error(`Invalid TcpListener inputs: ${failures.map((f) => f.reason).join("; ")}`);
+            const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
+            const key: ListenerKey = { regionId, loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) };
+            const id = formatId(key);
+            const client = this.client(regionId);
+            try {
+                await this.mutate(key, () => client.createListener(createParams(inputs, regionId)));
+            } catch (e) {
+                // The port is taken: maybe by this very listener, created by a call whose answer was lost (the retry
+                // then meets it) or by a run that crashed before Start. The ownership tag decides.
+                if (e instanceof SlbApiError && PORT_TAKEN_CODES.includes(e.code)) {
+                    return { id, outs: await this.adopt(id, key, inputs, client, e.code) };
+                }
+                throw explain(`TcpListener ${id}`, e, hintFor(e));
+            }
+            try {
+                const live = inputs.status === "stopped"
+                    ? await this.describeOrFail(client, key)
+                    : await this.start(client, key);
+                return { id, outs: toOutputs(inputs, fillUnreported(live, inputs), regionId) };
+            } catch (e) {
+                throw this.partialFailure(id, inputs, regionId, e);
+            }
+        });
     }
 
-    async update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-        const key = this.keyOf(id, olds);
-        const client = this.client(key.regionId);
-        const cached = this.takeCachedLive(id);
-        const described = cached ?? await client.describeListener(key);
-        if (!described) {
-            throw new Error(`TcpListener ${id}: the listener no longer exists (deleted outside Pulumi). Run \`pulumi up\` again to create it, or \`pulumi refresh\` to forget it.`);
-        }
-        const live = fillUnreported(described, olds);
-        const diff = compareState(news, live);
-        if (diff.replaces.length > 0) {
-            throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
-        }
-        try {
-            return { outs: toOutputs(news, await this.apply(client, key, diff, live), key.regionId) };
-        } catch (e) {
-            throw explain(`TcpListener ${id}`, e, hintFor(e));
-        }
+    read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
+        return this.bounded(async () => {
+            const key = this.keyOf(id, props);
+            const live = await this.client(key.regionId).describeListener(key);
+            if (!live) return {};
+            // What the service shows; only what it hides (backendServerPort behind a group) comes from the record.
+            const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
+            return { id, props: outs, inputs: inputsFromOutputs(outs, this.settings().region) } as pulumi.dynamic.ReadResult;
+        });
     }
 
-    async delete(id: string, props: Props): Promise<void> {
-        const key = this.keyOf(id, props);
-        const client = this.client(key.regionId);
-        try {
-            // An answer that the listener does not exist needs no read to confirm it.
-            if (await this.mutate(key, () => client.deleteListener(key)) === "deleted") await this.waitFor(client, key, "deleted");
-        } catch (e) {
-            throw explain(`TcpListener ${id}`, e, hintFor(e));
-        }
+    update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
+        return this.bounded(async () => {
+            const key = this.keyOf(id, olds);
+            const client = this.client(key.regionId);
+            const cached = this.takeCachedLive(id);
+            const described = cached ?? await client.describeListener(key);
+            if (!described) {
+                throw new Error(`TcpListener ${id}: the listener no longer exists (deleted outside Pulumi). Run \`pulumi up\` again to create it, or \`pulumi refresh\` to forget it.`);
+            }
+            const live = withoutIgnoredDrift(fillUnreported(described, olds), stateFromOutputs(olds), ignoredPaths(news));
+            const diff = compareState(news, live);
+            if (diff.replaces.length > 0) {
+                throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
+            }
+            try {
+                return { outs: toOutputs(news, await this.apply(client, key, diff, live), key.regionId) };
+            } catch (e) {
+                throw explain(`TcpListener ${id}`, e, hintFor(e));
+            }
+        });
+    }
+
+    delete(id: string, props: Props): Promise<void> {
+        return this.bounded(async () => {
+            const key = this.keyOf(id, props);
+            const client = this.client(key.regionId);
+            try {
+                // An answer that the listener does not exist needs no read to confirm it.
+                if (await this.mutate(key, () => client.deleteListener(key)) === "deleted") await this.waitFor(client, key, "deleted");
+            } catch (e) {
+                throw explain(`TcpListener ${id}`, e, hintFor(e));
+            }
+        });
     }
 
     // ---- helpers ----
 
     private settings(): Settings {
         return resolveSettings(this.config, process.env);
+    }
+
+    /** Runs one operation under one time bound: its calls, retries, waits and time queued behind other changes. */
+    private bounded<T>(work: () => Promise<T>): Promise<T> {
+        return withDeadline(this.settings().retryTimeoutMs, work);
+    }
+
+    /**
+     * The region the program wants. No plan may replace (delete) a listener on the strength of a region the
+     * provider could not resolve: without one the preview fails, naming the keys to set.
+     */
+    private regionOfPlan(id: string, olds: Props, news: Props): unknown {
+        if (isUnknown(news.regionId)) return news.regionId;
+        try {
+            return requireRegion(this.settings(), news.regionId as string | undefined);
+        } catch (e) {
+            const where = typeof olds.regionId === "string" ? ` The listener was created in ${olds.regionId};` : "";
+            throw new Error(`TcpListener ${id}: ${(e as Error).message}${where} nothing is planned until the region is known.`);
+        }
     }
 
     private client(regionId: string): SlbClient {
@@ -191,7 +216,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
     /** Mutating calls go one at a time per load balancer (the service accepts one change at a time). */
     private mutate<T>(key: ListenerKey, work: () => Promise<T>): Promise<T> {
-        return withLock(`${key.regionId}/${key.loadBalancerId}`, work);
+        return withLock(`${key.regionId}/${key.loadBalancerId}`, work, currentDeadline());
     }
 
     private async describeOrFail(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
@@ -208,7 +233,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     /** Polls only as often as a transition needs: 150 ms, then doubling up to 2 s, until the deadline. */
     private async waitFor(client: SlbClient, key: ListenerKey, want: "running" | "stopped" | "deleted"): Promise<LiveListener | undefined> {
         const started = Date.now();
-        const deadline = started + this.settings().retryTimeoutMs;
+        const deadline = currentDeadline() ?? started + this.settings().retryTimeoutMs;
         // A delete is usually done when its call answers: look at once. Start and stop take a transition.
         let delay = want === "deleted" ? 0 : 150;
         let said = false;
@@ -247,8 +272,9 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
                 else values[field.input] = to;
             }
         }
-        if (Object.keys(diff.tags.set).length > 0) await this.mutate(key, () => client.tagListener(key, diff.tags.set));
+        // Remove before adding: renaming tags must not pass the service's limit of 20 on the way.
         if (diff.tags.remove.length > 0) await this.mutate(key, () => client.untagListener(key, diff.tags.remove));
+        if (Object.keys(diff.tags.set).length > 0) await this.mutate(key, () => client.tagListener(key, diff.tags.set));
         const allTags: Record<string, string> = { ...live.tags, ...(live.owner !== undefined ? { [OWNER_TAG_KEY]: live.owner } : {}) };
         for (const k of diff.tags.remove) delete allTags[k];
         Object.assign(allTags, diff.tags.set);
@@ -259,11 +285,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     /** Takes over an existing listener on the port: one we created (ownership tag) or, with adoptExisting, any. */
-    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient): Promise<Props> {
-        const existing = await client.describeListener(key);
-        if (!existing) {
-            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} was reported in use, but no TCP listener is there; run \`pulumi up\` again.`);
+    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient, code: string): Promise<Props> {
+        const described = await client.describeListener(key);
+        if (!described) {
+            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is taken (${code}) by a listener ` +
+                "that is not a TCP listener (HTTP or HTTPS listeners use TCP ports too). Choose another listenerPort, or remove that listener.");
         }
+        const existing = fillUnreported(described, inputs);
         const ours = typeof inputs.owner === "string" && existing.owner === inputs.owner;
         if (!ours && inputs.adoptExisting !== true) {
             const self = typeof inputs.owner === "string" ? ` (this resource is ${inputs.owner})` : "";
@@ -291,7 +319,9 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     /** Pulumi's partial-failure error: the listener exists, so it is recorded (never orphaned). */
     private partialFailure(id: string, inputs: Props, regionId: string, cause: unknown): Error {
         const reason = explain(`TcpListener ${id}`, cause, hintFor(cause)).message;
-        const recorded: LiveListener = { values: {}, tags: { ...((inputs.tags as Record<string, string>) ?? {}) }, owner: inputs.owner as string | undefined, status: "stopped" };
+        // The Create carried every setting, so the listener holds what the inputs ask for (it is not started yet).
+        const values = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.input, desiredValue(inputs, f)]).filter(([, v]) => isSet(v)));
+        const recorded: LiveListener = { values, tags: { ...((inputs.tags as Record<string, string>) ?? {}) }, owner: inputs.owner as string | undefined, status: "stopped" };
         // __provider is not added by the host on this path; without it the recorded listener could not be deleted.
         const properties = { ...toOutputs(inputs, recorded, regionId), ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) };
         const error = new Error(`${reason} The listener exists and is recorded in the stack; run \`pulumi up\` again to finish it.`);

@@ -39,6 +39,30 @@ export class TcpListener extends pulumi.dynamic.Resource {
             ...(args as unknown as Record<string, unknown>),
         };
         props.owner = ownerOf(pulumi.getProject(), pulumi.getStack(), name);
+        // What only the program knows: which properties drift repair must leave alone, and which values are secret.
+        if (opts?.ignoreChanges?.length) props.ignoreChanges = [...opts.ignoreChanges];
+        props.secretInputs = secretInputNames(args as unknown as Record<string, unknown>);
         super(provider, name, props, opts, "slb", "TcpListener");
     }
+}
+
+/** Whether a program value is (or holds) a secret Output. */
+async function isSecretInput(value: unknown): Promise<boolean> {
+    return pulumi.Output.isInstance(value) ? pulumi.isSecret(value) : false;
+}
+
+/**
+ * The inputs given as secrets, and single tags as `tags.<key>`; undefined when there are none. A plain promise,
+ * not an Output: the list itself is no secret, and an Output built from secrets would be marked secret too.
+ */
+async function secretInputNames(args: Record<string, unknown>): Promise<string[] | undefined> {
+    const names: string[] = [];
+    for (const [key, value] of Object.entries(args)) {
+        if (key === "tags" && typeof value === "object" && value !== null && !pulumi.Output.isInstance(value)) {
+            for (const [tag, tagValue] of Object.entries(value)) if (await isSecretInput(tagValue)) names.push(`tags.${tag}`);
+        } else if (await isSecretInput(value)) {
+            names.push(key);
+        }
+    }
+    return names.length > 0 ? names : undefined;
 }

@@ -3,9 +3,9 @@
 // for any type) are skipped, and so is every cross-field rule that depends on them.
 
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, isSet, rangeWords } from "./fields";
+import { UNKNOWN, isUnknown } from "./unknown";
 
-/** The engine's placeholder for a value not known until apply. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN, isUnknown };
 
 export interface Failure {
     readonly property: string;
@@ -15,8 +15,21 @@ export interface Failure {
 /** Keys the engine adds to every dynamic resource's inputs. */
 const ENGINE_KEYS = new Set(["__provider"]);
 
-export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
+/** Where a message shows a secret input's value. */
+export const SECRET_SHOWN = "[secret]";
+
+/**
+ * The inputs (and single tags, `tags.<key>`) the program gave as secrets, from the `secretInputs` input that
+ * TcpListener sets. Their values are never printed.
+ */
+export function secretPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
+    const names = inputs.secretInputs;
+    return new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : []);
+}
+
+/** Whether the value at `path` (an input name, or tags.<key>) was given as a secret. */
+export function isSecretPath(secrets: ReadonlySet<string>, path: string): boolean {
+    return secrets.has(path) || (path.startsWith("tags.") && secrets.has("tags"));
 }
 
 /** A short, safe rendering of a received value for error messages. */
@@ -33,8 +46,8 @@ export function describeValue(value: unknown): string {
 }
 
 /** Problems with one field's own value (type, range, values, text rules). */
-function checkValue(field: FieldSpec, value: unknown): string | undefined {
-    const got = `; got ${describeValue(value)}`;
+function checkValue(field: FieldSpec, value: unknown, secret: boolean): string | undefined {
+    const got = `; got ${secret ? SECRET_SHOWN : describeValue(value)}`;
     switch (field.kind) {
         case "integer": {
             const ok = typeof value === "number" && Number.isInteger(value) &&
@@ -67,6 +80,8 @@ function checkValue(field: FieldSpec, value: unknown): string | undefined {
             }
             return field.check?.(known as never);
         }
+        case "strings":
+            return Array.isArray(value) && value.every((v) => typeof v === "string") ? undefined : `must be a list of strings${got}`;
     }
 }
 
@@ -116,14 +131,17 @@ function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string
             failures.push({ property: field.input, reason: `${field.input} is required when ${when.field} is "${when.equals}"` });
         }
     }
-    const timeout = effective(inputs, "healthCheckConnectTimeout", invalid);
-    const interval = effective(inputs, "healthCheckInterval", invalid);
-    if (typeof timeout === "number" && typeof interval === "number" && timeout < interval) {
-        const which = isSet(inputs.healthCheckConnectTimeout) ? "" : " (the default)";
-        failures.push({
-            property: "healthCheckConnectTimeout",
-            reason: `healthCheckConnectTimeout ${timeout}${which} is less than healthCheckInterval ${interval}; the service would silently use ${interval}, so set healthCheckConnectTimeout to at least ${interval}`,
-        });
+    // The service raises such a field to its floor silently; the provider expects that, unless the user wrote both.
+    for (const field of FIELDS) {
+        if (!field.atLeast) continue;
+        const value = inputs[field.input];
+        const floor = inputs[field.atLeast];
+        if (known(field.input) && known(field.atLeast) && typeof value === "number" && typeof floor === "number" && value < floor) {
+            failures.push({
+                property: field.input,
+                reason: `${field.input} ${value} is less than ${field.atLeast} ${floor}; the service would silently use ${floor}, so set ${field.input} to at least ${floor} or remove it`,
+            });
+        }
     }
     return failures;
 }
@@ -134,6 +152,7 @@ export function validateInputs(raw: unknown): Failure[] {
         ? (raw as Record<string, unknown>) : {};
     const failures: Failure[] = [];
     const invalid = new Set<string>();
+    const secrets = secretPaths(inputs);
 
     for (const name of Object.keys(inputs)) {
         if (FIELD_BY_INPUT.has(name) || ENGINE_KEYS.has(name)) continue;
@@ -148,7 +167,7 @@ export function validateInputs(raw: unknown): Failure[] {
             if (field.required) failures.push({ property: field.input, reason: `${field.input} is required` });
             continue;
         }
-        const problem = checkValue(field, value);
+        const problem = checkValue(field, value, isSecretPath(secrets, field.input));
         if (problem) {
             invalid.add(field.input);
             failures.push({ property: field.input, reason: `${field.input} ${problem}` });

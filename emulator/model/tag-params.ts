@@ -1,6 +1,5 @@
-// `Tag.N.Key` / `Tag.N.Value` parameters (reference §2.1, §2.12): N is 1..20, keys 1–64 characters,
-// not starting with `aliyun` / `acs:`, no `http://` / `https://`; values 0–128 characters, not starting
-// with `http://` / `https://`.
+// `Tag.N.Key` / `Tag.N.Value` parameters (the API page): N is 1..20, keys 1–64 characters, values 0–128;
+// neither may start with `aliyun` / `acs:` or contain `http://` / `https://`.
 import { Errors } from "../errors";
 import { ModelErrors } from "./errors";
 import { charLength, indexOf, Params } from "./params";
@@ -44,7 +43,8 @@ export function checkTagValue(value: string | undefined): string {
     const v = value ?? "";
     if (charLength(v) > 128) throw ModelErrors.tagValue("The value must be at most 128 characters.");
     const lower = v.toLowerCase();
-    if (lower.startsWith("http://") || lower.startsWith("https://")) throw ModelErrors.tagValue("The value must not start with http:// or https://.");
+    if (lower.startsWith("aliyun") || lower.startsWith("acs:")) throw ModelErrors.tagValue("The value must not start with aliyun or acs:.");
+    if (lower.includes("http://") || lower.includes("https://")) throw ModelErrors.tagValue("The value must not contain http:// or https://.");
     return v;
 }
 

@@ -11,7 +11,8 @@ export interface TcpInput extends Partial<ListenerSettings> {
     masterSlaveServerGroup?: string;
 }
 
-type Reader = (p: Params, name: string) => unknown;
+/** Reads one parameter; `action` tells Create from Set (Set also takes the values that restore a default). */
+type Reader = (p: Params, name: string, action: "create" | "set") => unknown;
 
 const int = (min: number, max: number): Reader => (p, name) => p.int(name, min, max);
 const oneOf = (...values: string[]): Reader => (p, name) => p.oneOf(name, values);
@@ -30,7 +31,8 @@ const readConnectPort: Reader = (p, name) => {
     return raw === String(USE_BACKEND_PORT) ? USE_BACKEND_PORT : p.int(name, 1, 65535);
 };
 
-const readId: Reader = (p, name) => p.string(name, { maxChars: 64, pattern: /^[A-Za-z0-9_.-]+$/ });
+/** Resource ids (lb-, rsp-, acl-): the page gives no format; 1-64 letters, digits, - and _ (what the service issues). */
+const readId: Reader = (p, name) => p.string(name, { maxChars: 64, pattern: /^[A-Za-z0-9_-]+$/ });
 
 /** `$_ip` means "the backend server's IP" and is stored (and described) as "". */
 const readDomain: Reader = (p, name) => {
@@ -42,12 +44,15 @@ const readDomain: Reader = (p, name) => {
     return v;
 };
 
-const readUri: Reader = (p, name) => {
+/** The page: 1-80 characters of letters, digits, - / . % # &, starting with / but not just /. */
+const readUri: Reader = (p, name, action) => {
     const v = p.string(name);
     if (v === undefined) return undefined;
-    if (charLength(v) > 80 || !v.startsWith("/") || v === "/" || !/^[A-Za-z0-9\-/._%?#&=]+$/.test(v)) {
+    // Set takes "/", the value Describe shows when no path is set, to restore that default (MODEL.md).
+    if (v === "/" && action === "set") return v;
+    if (charLength(v) > 80 || !v.startsWith("/") || v === "/" || !/^[A-Za-z0-9\-/.%#&]+$/.test(v)) {
         throw Errors.invalidParameter(name,
-            "The URI must be 1-80 characters, start with / (but not be just /) and contain only letters, digits and -/._%?#&=.");
+            "The URI must be 1-80 characters, start with / (but not be just /) and contain only letters, digits and -/.%#&.");
     }
     return v;
 };
@@ -76,11 +81,11 @@ const readAclIds: Reader = (p, name) => {
     return ids;
 };
 
-/** 0–256 characters: letters of any script (with their combining marks), digits, `-/._,` and space. */
-const readDescription: Reader = (p, name) => {
-    const v = p.string(name, { allowEmpty: true, maxChars: 256 });
-    if (v !== undefined && !/^[\p{L}\p{M}\p{Nd}\-/._, ]*$/u.test(v)) {
-        throw Errors.invalidParameter(name, "Use letters, digits, spaces and -/._, only.");
+/** The page: 1-256 characters of letters, digits, - / . _. Set also takes "" to clear it (MODEL.md). */
+const readDescription: Reader = (p, name, action) => {
+    const v = p.string(name, { allowEmpty: action === "set", maxChars: 256 });
+    if (v !== undefined && !/^[A-Za-z0-9\-/._]*$/.test(v)) {
+        throw Errors.invalidParameter(name, "Use 1-256 letters, digits, hyphens (-), forward slashes (/), periods (.) and underscores (_).");
     }
     return v;
 };
@@ -132,7 +137,7 @@ export function parseTcpInput(p: Params, action: "create" | "set"): TcpInput {
     for (const f of TCP_FIELDS) {
         const name = action === "create" ? f.create : f.set;
         if (name === undefined) continue;
-        const v = f.read(p, name);
+        const v = f.read(p, name, action);
         if (v !== undefined) input[f.key] = v;
     }
     return input as TcpInput;

@@ -131,9 +131,8 @@ const createTcpListener: ActionHandler = (call) => {
     if (input.vServerGroupId !== undefined) input.vServerGroup = "on";
     if (input.masterSlaveServerGroupId !== undefined) input.masterSlaveServerGroup = "on";
     if (input.vServerGroup === "on" && input.masterSlaveServerGroup === "on") throw ModelErrors.groupMissMatch();
-    if (input.backendServerPort === undefined && input.vServerGroupId === undefined && input.masterSlaveServerGroupId === undefined) {
-        throw Errors.missingParameter("BackendServerPort");
-    }
+    // The page: "If the VServerGroupId parameter is not set, this parameter is required."
+    if (input.backendServerPort === undefined && input.vServerGroupId === undefined) throw Errors.missingParameter("BackendServerPort");
 
     const lb = call.loadBalancer(lbId);
     call.occupy(lb.id);

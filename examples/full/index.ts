@@ -35,7 +35,7 @@ const listener = new TcpListener("api", {
     connectionDrain: "on",
     connectionDrainTimeout: 60,
     proxyProtocolV2Enabled: true,
-    description: "api tcp 443",
+    description: "api-tcp-443",
     tags: { team: "api", env: config.get("env") ?? "dev" },
     status: config.getBoolean("paused") ? "stopped" : "running",
 });

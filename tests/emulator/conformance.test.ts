@@ -70,13 +70,13 @@ for (const sig of SIGS) {
                 LoadBalancerId: lbId, ListenerPort: 80, BackendServerPort: 8080, Bandwidth: -1, Scheduler: "tch",
                 healthCheckInterval: 4, HealthCheckConnectTimeout: 3, HealthCheckType: "http", HealthCheckURI: "/healthz",
                 HealthCheckDomain: "$_ip", HealthCheckHttpCode: "http_2xx,http_3xx", ProxyProtocolV2Enabled: true,
-                Description: "conformance ü", Tag: [{ Key: "team", Value: "web" }, { Key: "empty", Value: "" }],
+                Description: "conformance_1", Tag: [{ Key: "team", Value: "web" }, { Key: "empty", Value: "" }],
             });
             const d = await describe(lbId, 80);
             expect(d).to.include({
                 LoadBalancerId: lbId, ListenerPort: 80, BackendServerPort: 8080, Status: "stopped", Bandwidth: -1, Scheduler: "tch",
                 HealthCheck: "on", HealthCheckType: "http", HealthCheckInterval: 4, HealthCheckConnectTimeout: 4, HealthCheckURI: "/healthz",
-                HealthCheckDomain: "", HealthCheckHttpCode: "http_2xx,http_3xx", ProxyProtocolV2Enabled: true, Description: "conformance ü",
+                HealthCheckDomain: "", HealthCheckHttpCode: "http_2xx,http_3xx", ProxyProtocolV2Enabled: true, Description: "conformance_1",
                 PersistenceTimeout: 0, EstablishedTimeout: 900, AclStatus: "off", SynProxy: "disable",
             });
             expect(d.Tags).to.deep.equal({ Tag: [{ TagKey: "team", TagValue: "web" }, { TagKey: "empty", TagValue: "" }] });

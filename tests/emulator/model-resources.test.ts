@@ -112,7 +112,7 @@ describe("model: master-slave server groups", () => {
 
     it("deletes unused groups and refuses groups in use", async () => {
         const ms = (await h.call("CreateMasterSlaveServerGroup", { LoadBalancerId: lbId, MasterSlaveBackendServers: servers(MS_OK) })).MasterSlaveServerGroupId;
-        await h.call("CreateLoadBalancerTCPListener", { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, MasterSlaveServerGroupId: ms });
+        await h.call("CreateLoadBalancerTCPListener", { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, BackendServerPort: 80, MasterSlaveServerGroupId: ms });
         expectApiError(await h.fail("DeleteMasterSlaveServerGroup", { MasterSlaveServerGroupId: ms }), 400, "RspoolVipExist");
         await h.call("DeleteLoadBalancerListener", { LoadBalancerId: lbId, ListenerPort: 80 });
         await h.call("DeleteMasterSlaveServerGroup", { MasterSlaveServerGroupId: ms });

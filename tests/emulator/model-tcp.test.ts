@@ -51,12 +51,13 @@ const BAD_CREATE_VALUES: [string, string][] = [
     ["HealthCheckDomain", ""], ["HealthCheckDomain", "a b"], ["HealthCheckDomain", "dom_ain"], ["HealthCheckDomain", "x".repeat(81)],
     ["HealthCheckDomain", "$_IP"],
     ["HealthCheckURI", "/"], ["HealthCheckURI", "health"], ["HealthCheckURI", "/a b"], ["HealthCheckURI", "/" + "a".repeat(80)],
-    ["HealthCheckURI", "/ü"], ["HealthCheckURI", ""],
+    ["HealthCheckURI", "/ü"], ["HealthCheckURI", ""], ["HealthCheckURI", "/a?b"], ["HealthCheckURI", "/a=b"], ["HealthCheckURI", "/a_b"],
     ["HealthCheckHttpCode", "http_6xx"], ["HealthCheckHttpCode", "http_2xx,http_2xx"], ["HealthCheckHttpCode", ""],
     ["HealthCheckHttpCode", "http_2xx,"], ["HealthCheckHttpCode", "http_2xx http_3xx"],
     ["AclStatus", "ON"], ["AclType", "grey"],
     ["ConnectionDrain", "yes"], ["ConnectionDrainTimeout", "9"], ["ConnectionDrainTimeout", "901"],
     ["Description", "x".repeat(257)], ["Description", "bad!char"], ["Description", "<script>"], ["Description", "tab\there"],
+    ["Description", ""], ["Description", "with space"], ["Description", "a,b"], ["Description", "Ünïcode"],
     ["ProxyProtocolV2Enabled", "yes"], ["ProxyProtocolV2Enabled", "TRUE"], ["ProxyProtocolV2Enabled", "1"],
     ["VServerGroupId", ""], ["AclId", "acl-a,,acl-b"], ["AclId", "acl-a,acl-a"],
 ];
@@ -77,12 +78,12 @@ const GOOD_CREATE_VALUES: [string, string, string, unknown][] = [
     ["HealthyThreshold", "10", "HealthyThreshold", 10], ["UnhealthyThreshold", "2", "UnhealthyThreshold", 2],
     ["HealthCheckDomain", "$_ip", "HealthCheckDomain", ""], ["HealthCheckDomain", "a-b.example.com", "HealthCheckDomain", "a-b.example.com"],
     ["HealthCheckDomain", "x".repeat(80), "HealthCheckDomain", "x".repeat(80)],
-    ["HealthCheckURI", "/health-z/a.b_c%20?x=1&y=2#f", "HealthCheckURI", "/health-z/a.b_c%20?x=1&y=2#f"],
+    ["HealthCheckURI", "/health-z/a.b%20&y#f", "HealthCheckURI", "/health-z/a.b%20&y#f"],
     ["HealthCheckURI", "/" + "a".repeat(79), "HealthCheckURI", "/" + "a".repeat(79)],
     ["HealthCheckHttpCode", "http_5xx,http_2xx", "HealthCheckHttpCode", "http_5xx,http_2xx"],
-    ["Description", "", "Description", ""],
+    ["Description", "x", "Description", "x"],
     ["Description", "x".repeat(256), "Description", "x".repeat(256)],
-    ["Description", "Ünïcode 中文 描述-1/2._,ok", "Description", "Ünïcode 中文 描述-1/2._,ok"],
+    ["Description", "tcp_80-a/b.c", "Description", "tcp_80-a/b.c"],
     ["ProxyProtocolV2Enabled", "true", "ProxyProtocolV2Enabled", true],
 ];
 
@@ -106,7 +107,7 @@ describe("model: CreateLoadBalancerTCPListener", () => {
             HealthCheckType: "http", HealthCheckConnectPort: 8081, HealthCheckConnectTimeout: 8, healthCheckInterval: 4,
             HealthyThreshold: 4, UnhealthyThreshold: 5, HealthCheckDomain: "example.com", HealthCheckURI: "/healthz",
             HealthCheckHttpCode: "http_2xx,http_3xx", AclStatus: "on", AclType: "white", AclId: acl, ConnectionDrain: "on",
-            ConnectionDrainTimeout: 300, Description: "web tcp", ProxyProtocolV2Enabled: true, "Tag.1.Key": "team", "Tag.1.Value": "web",
+            ConnectionDrainTimeout: 300, Description: "web_tcp", ProxyProtocolV2Enabled: true, "Tag.1.Key": "team", "Tag.1.Value": "web",
             "Tag.2.Key": "empty",
         });
         expect(await h.describe(lbId, 80)).to.deep.equal({
@@ -115,7 +116,7 @@ describe("model: CreateLoadBalancerTCPListener", () => {
             HealthCheckMethod: "http", HealthCheckConnectPort: 8081, HealthCheckConnectTimeout: 8, HealthCheckInterval: 4,
             HealthyThreshold: 4, UnhealthyThreshold: 5, HealthCheckDomain: "example.com", HealthCheckURI: "/healthz",
             HealthCheckHttpCode: "http_2xx,http_3xx", AclStatus: "on", AclType: "white", AclId: acl, AclIds: { AclId: [acl] },
-            ConnectionDrain: "on", ConnectionDrainTimeout: 300, Description: "web tcp", ProxyProtocolV2Enabled: true,
+            ConnectionDrain: "on", ConnectionDrainTimeout: 300, Description: "web_tcp", ProxyProtocolV2Enabled: true,
             Tags: { Tag: [{ TagKey: "team", TagValue: "web" }, { TagKey: "empty", TagValue: "" }] },
         });
     });
@@ -194,12 +195,15 @@ describe("model: CreateLoadBalancerTCPListener", () => {
         expect(d).to.not.have.property("MasterSlaveServerGroupId");
     });
 
-    it("attaches a master-slave group", async () => {
+    it("attaches a master-slave group (BackendServerPort still required, hidden while attached)", async () => {
         const ms = await masterSlaveGroup(h, lbId);
-        await h.call(CREATE, { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, MasterSlaveServerGroupId: ms });
+        expectApiError(await h.fail(CREATE, { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, MasterSlaveServerGroupId: ms }),
+            400, "MissingParameter", "BackendServerPort");
+        await h.call(CREATE, { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, BackendServerPort: 80, MasterSlaveServerGroupId: ms });
         const d = await h.describe(lbId, 80);
         expect(d.MasterSlaveServerGroupId).to.equal(ms);
         expect(d).to.not.have.property("VServerGroupId");
+        expect(d).to.not.have.property("BackendServerPort");
     });
 
     it("enforces the server-group rules", async () => {
@@ -207,7 +211,7 @@ describe("model: CreateLoadBalancerTCPListener", () => {
         const ms = await masterSlaveGroup(h, lbId);
         const otherLb = await h.lb();
         const otherRsp = (await h.call("CreateVServerGroup", { LoadBalancerId: otherLb })).VServerGroupId;
-        const base = { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1 };
+        const base = { LoadBalancerId: lbId, ListenerPort: 80, Bandwidth: -1, BackendServerPort: 80 };
         expectApiError(await h.fail(CREATE, { ...base, VServerGroupId: rsp, MasterSlaveServerGroupId: ms }),
             400, "Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch");
         expectApiError(await h.fail(CREATE, { ...base, VServerGroupId: otherRsp }), 404, "InvalidParameter", "The specified VServerGroupId does not exist.");
@@ -352,12 +356,16 @@ describe("model: SetLoadBalancerTCPListenerAttribute", () => {
             ["Bandwidth", "0"], ["Scheduler", "lc"], ["PersistenceTimeout", "3601"], ["EstablishedTimeout", "9"], ["HealthCheckSwitch", "1"],
             ["HealthCheckType", "icmp"], ["HealthCheckConnectPort", "0"], ["HealthCheckConnectTimeout", "301"], ["HealthCheckInterval", "51"],
             ["HealthCheckInterval", "0"], ["HealthyThreshold", "11"], ["UnhealthyThreshold", "1"], ["HealthCheckDomain", "a/b"],
-            ["HealthCheckURI", "/"], ["HealthCheckHttpCode", "2xx"], ["AclStatus", "enabled"], ["AclType", "allow"], ["ConnectionDrain", "true"],
+            ["HealthCheckURI", "a"], ["HealthCheckURI", "/a?b"], ["HealthCheckHttpCode", "2xx"], ["AclStatus", "enabled"], ["AclType", "allow"], ["ConnectionDrain", "true"],
             ["ConnectionDrainTimeout", "1000"], ["Description", "no;semicolons"], ["ProxyProtocolV2Enabled", "on"], ["SynProxy", "on"],
             ["VServerGroup", "yes"], ["MasterSlaveServerGroup", "1"],
         ];
         for (const [name, value] of bad) expectApiError(await setFails({ [name]: value }), 400, "InvalidParameter", `"${name}"`);
         expectApiError(await h.fail(SET, { LoadBalancerId: lbId }), 400, "MissingParameter", "ListenerPort");
+        // The values that restore a default on Set (MODEL.md): "/" for the URI, "" for the description.
+        await set({ HealthCheckType: "http", HealthCheckURI: "/x", Description: "d" });
+        await set({ HealthCheckURI: "/", Description: "" });
+        expect(await h.describe(lbId, 80)).to.include({ HealthCheckURI: "/", Description: "" });
         expectApiError(await h.fail(SET, { ListenerPort: 80 }), 400, "MissingParameter", "LoadBalancerId");
     });
 

@@ -185,7 +185,7 @@ describe("fault injector unit", () => {
     it("costs nothing when no faults are set", () => {
         const f = new FaultInjector();
         const d = f.decide("A", "acct", 0);
-        expect(d).to.deep.equal({ delayMs: 0, error: null, drop: false, kind: null });
+        expect(d).to.deep.equal({ delayMs: 0, error: null, drop: false, afterApply: false, kind: null });
     });
 
     it("counts the QPS window per account and slides it", () => {

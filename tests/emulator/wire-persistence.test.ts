@@ -3,7 +3,7 @@ import { expect } from "chai";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startEmulator } from "../../emulator";
+import { StateFileInUseError, startEmulator } from "../../emulator";
 import { slbClient } from "../support/slb-client";
 import { fakeModel } from "./wire-fake-model";
 
@@ -54,6 +54,39 @@ describe("emulator persistence (statePath)", () => {
             expect(JSON.parse(readFileSync(statePath, "utf8")).state).to.deep.equal({ things: {} });
         } finally {
             await emu.close();
+        }
+    });
+
+    it("one emulator per state file: a second is refused until the first closes", async () => {
+        const statePath = join(dir, "state.json");
+        const first = await startEmulator({ statePath, model: fakeModel() });
+        let error: unknown;
+        try {
+            await startEmulator({ statePath, model: fakeModel() });
+        } catch (e) {
+            error = e;
+        }
+        expect(error).to.be.instanceOf(StateFileInUseError);
+        expect(String(error)).to.include(`state file ${statePath} is in use by another emulator in this process`);
+        await first.close();
+        expect(existsSync(`${statePath}.lock`)).to.equal(false);
+        const second = await startEmulator({ statePath, model: fakeModel() });
+        await second.close();
+    });
+
+    it("gives the state file's lock back when it cannot start", async () => {
+        const statePath = join(dir, "state.json");
+        writeFileSync(statePath, "{not json");
+        const blocker = await startEmulator({ model: fakeModel() });
+        try {
+            for (const options of [{ statePath }, { statePath: join(dir, "other.json"), port: blocker.port }]) {
+                let failed = false;
+                await startEmulator({ ...options, model: fakeModel() }).then((e) => e.close(), () => (failed = true));
+                expect(failed, JSON.stringify(options)).to.equal(true);
+                expect(existsSync(`${options.statePath}.lock`), JSON.stringify(options)).to.equal(false);
+            }
+        } finally {
+            await blocker.close();
         }
     });
 

@@ -92,7 +92,7 @@ describe("shipped programs (examples and the root program) through the engine ha
                 HealthCheckHttpCode: "http_2xx,http_3xx", HealthCheckInterval: 5, EstablishedTimeout: 600,
                 ConnectionDrain: "on", ConnectionDrainTimeout: 60,
                 ProxyProtocolV2Enabled: true,
-                Description: "api tcp 443",
+                Description: "api-tcp-443",
             });
             expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
             expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:443`, status: "running", healthCheck: "http /healthz" });

@@ -2,66 +2,35 @@
 // type-checked with tsc (typos and values outside literal unions must not compile), deployed through the
 // engine harness from that project's directory next to @pulumi/alicloud, and its slb-emulator command run.
 import { expect } from "chai";
-import { execFileSync, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { startEmulator, Emulator } from "../../emulator";
 import { Engine, MockArgs, secret } from "../harness";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, slbClient, SlbClient } from "../support/slb-client";
+import { BASE_COMPILER_OPTIONS, Packed, packedProject, repo, typeCheck } from "./packed";
 
-const repo = path.resolve(__dirname, "..", "..", "..");
 const REGION = "cn-hangzhou";
-
-function run(cmd: string, args: string[], cwd: string): string {
-    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
-
-/** tsc over the project; returns its diagnostics (empty when everything compiles). */
-function typeCheck(project: string): string {
-    try {
-        run(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", project], project);
-        return "";
-    } catch (e) {
-        return String((e as { stdout?: string }).stdout ?? e);
-    }
-}
 
 describe("the packed package in a fresh Pulumi project", function () {
     this.timeout(180000);
+    let packed: Packed;
     let project: string;
 
     before(() => {
-        project = fs.mkdtempSync(path.join(os.tmpdir(), "slb-listener-user-"));
-        const tarball = run("npm", ["pack", "--ignore-scripts", "--silent", "--pack-destination", project], repo).trim().split("\n").pop()!;
-        fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({
-            name: "user-project", private: true, main: "index.ts",
-            dependencies: { "pulumi-alicloud-slb-listener": `file:./${tarball}` },
-        }, null, 2));
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: user-project\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n");
-        // The Pulumi SDKs are peers: link the repository's copies instead of downloading them again, so that
-        // the program, the harness and the package share one @pulumi/pulumi, as in a real project.
-        run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--legacy-peer-deps"], project);
-        fs.mkdirSync(path.join(project, "node_modules", "@pulumi"), { recursive: true });
-        for (const pkg of ["pulumi", "alicloud"]) {
-            fs.symlinkSync(path.join(repo, "node_modules", "@pulumi", pkg), path.join(project, "node_modules", "@pulumi", pkg), "dir");
-        }
+        packed = packedProject();
+        project = packed.project;
         fs.copyFileSync(path.join(repo, "examples", "with-alicloud", "index.ts"), path.join(project, "index.ts"));
         fs.writeFileSync(path.join(project, "tsconfig.json"), JSON.stringify({
-            compilerOptions: {
-                strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true,
-                skipLibCheck: true, outDir: "bin", typeRoots: [path.join(repo, "node_modules", "@types")], types: ["node"],
-            },
+            compilerOptions: { ...BASE_COMPILER_OPTIONS, module: "commonjs", moduleResolution: "node", outDir: "bin" },
             files: ["index.ts"],
         }, null, 2));
     });
 
-    after(() => fs.rmSync(project, { recursive: true, force: true }));
-
-    it("ships only the runtime: provider and emulator code, types, README, CHANGELOG, LICENSE", () => {
-        const installed = path.join(project, "node_modules", "pulumi-alicloud-slb-listener");
-        const files = run("find", [".", "-type", "f"], installed).split("\n").filter(Boolean).map((f) => f.slice(2)).sort();
-        expect(files).to.include.members(["README.md", "CHANGELOG.md", "LICENSE", "package.json", "dist/provider/index.js", "dist/provider/index.d.ts", "dist/emulator/cli.js"]);
+    it("ships only the runtime and its documentation: provider and emulator code, types, README, docs, CHANGELOG, LICENSE", () => {
+        const files = packed.files;
+        expect(files).to.include.members(["README.md", "CHANGELOG.md", "LICENSE", "package.json", "dist/provider/index.js", "dist/provider/index.d.ts",
+            "dist/emulator/cli.js", "docs/performance.md", "docs/reliability.md", "emulator/README.md", "emulator/MODEL.md"]);
         expect(files.filter((f) => /^dist\/(tests|bench|scripts|examples)\/|\.map$|\.ts$/.test(f) && !f.endsWith(".d.ts"))).to.deep.equal([]);
     });
 
@@ -89,8 +58,7 @@ describe("the packed package in a fresh Pulumi project", function () {
         let slb: SlbClient;
 
         before(async () => {
-            expect(typeCheck(project)).to.equal("");
-            run(process.execPath, [path.join(repo, "node_modules", "typescript", "bin", "tsc"), "-p", project], project);
+            expect(typeCheck(project)).to.equal(""); // also compiles the program to bin/
             emulator = await startEmulator({ timings: { transitionMs: 30, changeMs: 5 } });
             slb = slbClient(emulator.endpoint);
         });

@@ -146,13 +146,13 @@ describe("TcpListenerProvider against the emulator", function () {
         });
     });
 
-    it("changes tags with TagResources and UntagResources only", async () => {
+    it("changes tags with UntagResources then TagResources only (removing first keeps within the limit)", async () => {
         const { id, outs } = await create();
         fx.resetCalls();
         const news = { ...base, tags: { env: "prod" } };
         await fx.provider.diff(id, outs, news);
         const updated = await fx.provider.update!(id, outs, news);
-        expect(fx.emulator.requests().map((r) => r.action)).to.deep.equal(["DescribeLoadBalancerTCPListenerAttribute", "TagResources", "UntagResources"]);
+        expect(fx.emulator.requests().map((r) => r.action)).to.deep.equal(["DescribeLoadBalancerTCPListenerAttribute", "UntagResources", "TagResources"]);
         expect(updated.outs).to.deep.include({ tags: { env: "prod" }, owner: "proj/dev/web" });
     });
 

@@ -14,7 +14,7 @@ describe("check: input validation", () => {
             ...base, scheduler: "rr", persistenceTimeout: 3600, establishedTimeout: 10, healthyThreshold: 2, unhealthyThreshold: 10,
             healthCheckSwitch: "on", healthCheckType: "http", healthCheckConnectPort: 8081, healthCheckConnectTimeout: 10,
             healthCheckInterval: 5, healthCheckDomain: "example.com", healthCheckUri: "/healthz", healthCheckHttpCode: "http_2xx,http_3xx",
-            aclStatus: "on", aclType: "white", aclId: "acl-1", description: "web tier", connectionDrain: "on", connectionDrainTimeout: 300,
+            aclStatus: "on", aclType: "white", aclId: "acl-1", description: "web-tier_1/a.b", connectionDrain: "on", connectionDrainTimeout: 300,
             proxyProtocolV2Enabled: true, tags: { team: "web" }, regionId: "cn-hangzhou", status: "stopped", adoptExisting: false,
         })).to.deep.equal([]);
     });
@@ -37,7 +37,7 @@ describe("check: input validation", () => {
         expect(properties({ ...base, healthCheckInterval: 51 })).to.deep.equal(["healthCheckInterval"]);
         expect(properties({ ...base, proxyProtocolV2Enabled: "true" })).to.deep.equal(["proxyProtocolV2Enabled"]);
         expect(properties({ ...base, description: "x".repeat(257) })).to.deep.equal(["description"]);
-        expect(properties({ ...base, description: "" })).to.deep.equal([]);
+        expect(properties({ ...base, description: "" })).to.deep.equal(["description"]); // the page: 1 to 256 characters; remove it to clear it
         expect(properties({ ...base, description: "bad<script>" })).to.deep.equal(["description"]);
     });
 
@@ -62,10 +62,13 @@ describe("check: input validation", () => {
         expect(properties({ ...base, healthCheckUri: "/x" })).to.deep.equal(["healthCheckUri"]);
     });
 
-    it("rejects a health check timeout the service would silently replace by the interval", () => {
-        const failures = validateInputs({ ...base, healthCheckInterval: 10 });
+    it("rejects a timeout and an interval that contradict each other only when the user wrote both", () => {
+        const failures = validateInputs({ ...base, healthCheckInterval: 10, healthCheckConnectTimeout: 9 });
         expect(failures.map((f) => f.property)).to.deep.equal(["healthCheckConnectTimeout"]);
-        expect(failures[0].reason).to.contain("5 (the default)").and.contain("at least 10");
+        expect(failures[0].reason).to.contain("healthCheckInterval 10").and.contain("at least 10");
+        // Alone, either is valid: the service raises the timeout to the interval, and the provider expects that.
+        expect(validateInputs({ ...base, healthCheckInterval: 10 })).to.deep.equal([]);
+        expect(validateInputs({ ...base, healthCheckConnectTimeout: 1 })).to.deep.equal([]);
         expect(validateInputs({ ...base, healthCheckInterval: 10, healthCheckConnectTimeout: 10 })).to.deep.equal([]);
     });
 

@@ -17,7 +17,7 @@ describe("reliability: 20 listeners on one load balancer at once", function () {
         const engine = rig.engine(); // parallel: unbounded
         const owner = (name: string) => `${engine.project}/${engine.stack}/${name}`;
         const specs: ListenerSpec[] = Array.from({ length: 20 }, (_x, i) => ({ name: `c${i}`, loadBalancerId: lb, listenerPort: 3000 + i, tags: { i: String(i) } }));
-        const changed: ListenerSpec[] = specs.map((s, i) => ({ ...s, bandwidth: 20 + i, description: `changed ${i}`, healthyThreshold: 5 }));
+        const changed: ListenerSpec[] = specs.map((s, i) => ({ ...s, bandwidth: 20 + i, description: `changed-${i}`, healthyThreshold: 5 }));
         const timings: string[] = [];
         const phases: string[] = [];
         async function phase(label: string, op: "up" | "destroy", program?: ListenerSpec[]) {
@@ -60,7 +60,7 @@ describe("reliability: 20 listeners on one load balancer at once", function () {
         const specs: ListenerSpec[] = Array.from({ length: 3 }, (_x, i) => ({ name: `s${i}`, loadBalancerId: lb, listenerPort: 4000 + i }));
         expectOk(await rig.run("create", engine, "up", listenerProgram(specs)), "create");
         const before = (await rig.log()).length;
-        const stopped = specs.map((s) => ({ ...s, description: "stopped for maintenance", status: "stopped" as const }));
+        const stopped = specs.map((s) => ({ ...s, description: "stopped-for-maintenance", status: "stopped" as const }));
         const started = Date.now();
         expectOk(await rig.run("change and stop", engine, "up", listenerProgram(stopped)), "change and stop");
         const ms = Date.now() - started;

@@ -20,7 +20,7 @@ describe("reliability: provider host killed between create and start", function 
         // One listener per load balancer gets as far as its Start, held by the emulator; "late" is created between web's
         // Create and Start (the load balancer's queue is first come, first served) and its Start waits behind web's.
         const specs: ListenerSpec[] = [
-            { name: "web", loadBalancerId: rig.lbIds[0], listenerPort: 80, description: "crash test", tags: { app: "web" } },
+            { name: "web", loadBalancerId: rig.lbIds[0], listenerPort: 80, description: "crash-test", tags: { app: "web" } },
             { name: "api", loadBalancerId: rig.lbIds[1], listenerPort: 80 },
             { name: "admin", loadBalancerId: rig.lbIds[2], listenerPort: 8443, backendServerPort: 443 },
             { name: "late", loadBalancerId: rig.lbIds[0], listenerPort: 81 },

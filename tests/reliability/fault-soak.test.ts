@@ -33,7 +33,7 @@ describe("reliability: fault soak (20% transient failures)", function () {
                 const n = l * 10 + i;
                 initial.push({
                     name: `l${n}`, loadBalancerId: lbId, listenerPort: 1000 + i, backendServerPort: 8000 + n,
-                    bandwidth: n % 3 === 0 ? -1 : 10 + n, scheduler: n % 2 ? "rr" : "wrr", description: `listener ${n}`,
+                    bandwidth: n % 3 === 0 ? -1 : 10 + n, scheduler: n % 2 ? "rr" : "wrr", description: `listener-${n}`,
                     ...(n % 4 === 0 ? { healthCheckType: "http" as const, healthCheckUri: `/health/${n}` } : {}),
                     tags: { app: `app-${l}`, n: String(n) },
                 });
@@ -41,7 +41,7 @@ describe("reliability: fault soak (20% transient failures)", function () {
         });
         // Half of them change: bandwidth, description, scheduler, tags and health check in place; some stop.
         const changed: ListenerSpec[] = initial.map((s, n) => n % 2 ? s : {
-            ...s, bandwidth: 100 + n, description: `changed ${n}`, scheduler: s.scheduler === "rr" ? "wrr" : "rr",
+            ...s, bandwidth: 100 + n, description: `changed-${n}`, scheduler: s.scheduler === "rr" ? "wrr" : "rr",
             persistenceTimeout: 60, tags: { app: `app-${Math.floor(n / 10)}`, changed: "yes" },
             ...(n % 4 === 0 ? { healthCheckType: "tcp" as const, healthCheckUri: undefined } : { healthCheckType: "http" as const, healthCheckUri: "/ready" }),
             ...(n % 10 === 4 ? { status: "stopped" as const } : {}),

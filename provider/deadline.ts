@@ -1,0 +1,19 @@
+// One time bound per provider operation (a create, an update, a delete, a read), shared by every call it makes,
+// every retry and every wait in a load balancer's queue: an operation reports its failure within
+// slbListener:retryTimeoutSeconds of its start, however many operations queue up before it.
+
+import { AsyncLocalStorage } from "async_hooks";
+
+const current = new AsyncLocalStorage<number>();
+
+/** Runs `work` with a deadline `boundMs` from now (or the enclosing operation's, when that is sooner). */
+export function withDeadline<T>(boundMs: number, work: () => Promise<T>): Promise<T> {
+    const outer = current.getStore();
+    const deadline = Math.min(Date.now() + boundMs, outer ?? Number.POSITIVE_INFINITY);
+    return current.run(deadline, work);
+}
+
+/** The deadline of the operation this code runs in, if any (epoch ms). */
+export function currentDeadline(): number | undefined {
+    return current.getStore();
+}
