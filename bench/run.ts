@@ -13,6 +13,8 @@ import { ProviderHost, PropertyMap } from "../tests/harness";
 import { benchArgsOrExit } from "./args";
 import { ReadsFigures, printReads, readsFigures } from "./reads";
 import { Cell, median, pct, ratio, sec, table } from "./table";
+import { EngineRow, engineRows } from "./engine-rows";
+import { describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, PER_LISTENER_READS, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
 const args = benchArgsOrExit(process.argv.slice(2));
@@ -488,6 +490,47 @@ function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
     return v;
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// The headline rows again through the real Pulumi engine (bench/engine-rows.ts), beside the harness's
+
+async function realEngine(s: ScaleResult): Promise<{ cli: string; rows: EngineRow[] } | undefined> {
+    const cli = skipRequested() ? undefined : locateCli();
+    if (!cli) {
+        say("### Real engine");
+        say();
+        say("No Pulumi CLI here (`node dist/scripts/pulumi-cli.js` builds the pinned one, or put `pulumi` on PATH): the rows above are the harness's only.");
+        say();
+        return undefined;
+    }
+    const rows = await engineRows(cli, {
+        world: (lbs) => worldSettings(lbs), changeMs: SETTINGS.changeMs, latencyMs: SETTINGS.latencyMs, qpsLimit: SETTINGS.qpsLimit,
+        scaleN: TARGET_N, previewN: PREVIEW_N, progress,
+    });
+    const harness = (op: string): { wallMs: number; boundMs: number } | undefined => {
+        if (op === "no-op preview") return s.preview && { wallMs: s.preview.wallMs, boundMs: s.preview.boundMs };
+        const r = (op === "up" ? s.up : s.destroy).find((x) => x.n === TARGET_N && x.lbs === 1);
+        return r && { wallMs: r.wallMs, boundMs: r.boundRoundTripMs };
+    };
+    say(`### Real engine: the headline rows through \`pulumi\` (${describeCli(cli)})`);
+    say();
+    say(table(["op", "N", "LBs", "harness wall s", "harness / bound", "pulumi wall s", "pulumi / bound", "pulumi API span s", "pulumi before 1st call s",
+        "bound s", "calls", "pulumi calls in flight (max)", "busy", "throttled", "failed"],
+    rows.map((r) => {
+        const h = harness(r.operation);
+        return [r.operation, r.n, r.lbs, h ? sec(h.wallMs) : "-", h ? ratio(h.wallMs / h.boundMs) : "-", sec(r.wallMs), ratio(r.wallMs / r.boundMs),
+            sec(r.apiSpanMs), sec(r.beforeFirstCallMs), sec(r.boundMs), r.calls, r.maxInFlight, r.busy, r.throttled, r.failed ? `yes: ${r.detail}` : "no"] as Cell[];
+    })));
+    say();
+    say("Bounds as above: chain × (change + latency) for up and destroy, admitted calls / QPS for the preview. The harness columns are this");
+    say("run's rows of figures 2, 3 and 5 (empty when those figures were not run). \"pulumi wall\" is the whole Automation API call: the");
+    say("`pulumi` process (its start, the program served from this process, the provider host's start, checkpoints) and, after up, its");
+    say("reads of the stack's outputs and history. The engine calls Check and Diff for one resource at a time (its step generator is");
+    say("sequential; only the resulting creates, updates and deletes run in parallel), so the preview's drift reads never overlap: one Describe");
+    say("in flight, 100 × one round trip, where the harness diffs every resource at once.");
+    say();
+    return { cli: describeCli(cli), rows };
+}
+
 async function main(): Promise<void> {
     const started = performance.now();
     const machine = { node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? "?", loadAverage: os.loadavg().map((x) => Number(x.toFixed(2))) };
@@ -497,7 +540,8 @@ async function main(): Promise<void> {
         `one configuration change occupies its load balancer ${SETTINGS.changeMs} ms, QPS limit ${SETTINGS.qpsLimit}/s in figure 3 only ` +
         `(none elsewhere), emulator ${SETTINGS.emulator}.`);
     say(`Machine: node ${machine.node}, ${machine.cpus} CPU(s) (${machine.cpuModel}), load average at start ${machine.loadAverage.join(" / ")}.`);
-    say("Everything goes through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
+    say("Figures 1-5 go through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
+    say("The last table repeats the headline rows through the real Pulumi engine (the `pulumi` CLI) when one is available.");
     say();
 
     const f1 = FIGURES.has(1) || FIGURES.has(4) ? await callsPerOperation() : undefined;
@@ -510,6 +554,8 @@ async function main(): Promise<void> {
     if (FIGURES.has(5)) printDestroy(s.destroy);
     const reads: ReadsFigures | undefined = FIGURES.has(6) ? await readsFigures(SETTINGS) : undefined;
     if (reads) printReads(reads, say);
+
+    const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s) : undefined;
 
     const v = [...verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s),
         ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met }))];
@@ -529,6 +575,7 @@ async function main(): Promise<void> {
             provider: p,
             destroy: FIGURES.has(5) ? s.destroy : undefined,
             reads: reads ? { rows: reads.rows, raw: reads.raw, problems: reads.problems } : undefined,
+            realEngine: real,
             targets: v,
             totalSeconds: Number(sec(totalMs)),
         }, null, 2));

@@ -4,14 +4,16 @@
 //   2. deploy the root program: preview (the plan), up, a second preview (no changes), destroy;
 //   3. print what happened, close the emulator, exit 0 (non-zero on any failure).
 //
-// With a `pulumi` CLI on PATH the real CLI does the deploying (local file backend in a temporary directory);
-// without one, the project's engine harness (dist/tests/harness) plays the engine's part with the same program.
-import { ChildProcess, spawn } from "child_process";
+// With a Pulumi CLI (a compatible `pulumi` on PATH, or the one built into .tools/pulumi/bin) the real engine does
+// the deploying (a local file backend under .pulumi-work, removed at the end; the program runs inline through the
+// Automation API); without one, the project's engine harness (dist/tests/harness) plays the engine's part.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, startEmulator } from "../emulator";
 import { Engine, OperationResult, secret } from "../tests/harness";
+import { CliStack, RunResult, projectFile } from "../tests/cli/stack";
+import { PulumiCli, describeCli, locateCli, skipRequested } from "./pulumi-cli";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, SlbClient, slbClient } from "../tests/support/slb-client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -41,20 +43,6 @@ interface Outcome {
 interface Live {
     status: string;
     line: string;
-}
-
-/** The executable's path if `name` is on PATH. */
-function onPath(name: string): string | undefined {
-    for (const dir of (process.env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
-        const file = path.join(dir, name);
-        try {
-            fs.accessSync(file, fs.constants.X_OK);
-            if (fs.statSync(file).isFile()) return file;
-        } catch {
-            // not here
-        }
-    }
-    return undefined;
 }
 
 function projectName(): string {
@@ -133,48 +121,65 @@ async function withHarness(demo: Demo): Promise<Outcome> {
     return { listenerId, live };
 }
 
-// ---------------------------------------------------------------- with the CLI
+// ---------------------------------------------------------------- with the CLI (the real Pulumi engine)
 
-/** Runs `pulumi <args>` in the project directory with the demo's backend; output goes straight to the terminal. */
-function pulumi(cli: string, args: string[], env: NodeJS.ProcessEnv, capture = false): Promise<string> {
-    return new Promise((resolve, reject) => {
-        // Asynchronous on purpose: the emulator answers from this process while the CLI runs.
-        const child: ChildProcess = spawn(cli, args, { cwd: ROOT, env, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
-        let out = "";
-        child.stdout?.on("data", (d: Buffer) => (out += d.toString()));
-        child.on("error", reject);
-        child.on("exit", (code) => (code === 0 ? resolve(out.trim()) : reject(new Error(`pulumi ${args[0]} ${args[1] ?? ""} exited with ${code}`))));
-    });
+/** The engine's steps of one run as the harness part prints them (the stack and its provider left out). */
+function cliSteps(r: RunResult, phase: "pre" | "done"): Array<{ op: string; name: string }> {
+    return r.steps.filter((s) => s.phase === phase);
 }
 
-async function withCli(demo: Demo, cli: string): Promise<Outcome> {
-    const env = { ...process.env, PULUMI_BACKEND_URL: `file://${demo.tmp}`, PULUMI_CONFIG_PASSPHRASE: "", PULUMI_SKIP_UPDATE_CHECK: "true" };
-    const run = (...args: string[]) => pulumi(cli, [...args, "--stack", STACK], env);
-    // `stack rm` at the end deletes the stack's config file: never touch one the user made.
-    const stackFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
-    if (fs.existsSync(stackFile)) throw new Error(`${stackFile} exists (a stack of yours named "${STACK}"?); move it away to run the demo`);
-    await pulumi(cli, ["stack", "init", STACK], env);
-    try {
-        await run("config", "set", "alicloud:region", REGION);
-        await run("config", "set", "alicloud:accessKey", DEFAULT_ACCESS_KEY_ID);
-        await run("config", "set", "--secret", "alicloud:secretKey", DEFAULT_ACCESS_KEY_SECRET);
-        await run("config", "set", "alicloud:endpoints", JSON.stringify([{ slb: demo.emulator.endpoint }]));
-        await run("config", "set", "loadBalancerId", demo.lbId);
+function failIfCliFailed(r: RunResult, what: string): void {
+    if (r.ok) return;
+    const errors = r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
+    throw new Error(`${what} failed (pulumi exited with ${r.exitCode}):\n${(errors.length ? errors : [r.stderr.trim()]).map((p) => `   ${p}`).join("\n")}`);
+}
 
+/**
+ * The same program through `pulumi` (preview, up, preview --expect-no-changes, destroy), driven by the Automation
+ * API: the program runs inline in this process, the engine, its checkpoints (a local backend under .pulumi-work)
+ * and the provider host are the real ones.
+ */
+async function withCli(demo: Demo, cli: PulumiCli): Promise<Outcome> {
+    const project = projectFile(ROOT);
+    const stack = await CliStack.create({
+        cli, project: project.name, stack: STACK, label: "demo", program: path.join(ROOT, "dist", "index.js"),
+        settings: { description: project.description, config: project.config },
+        config: {
+            "alicloud:region": { value: REGION },
+            "alicloud:accessKey": { value: DEFAULT_ACCESS_KEY_ID },
+            "alicloud:secretKey": { value: DEFAULT_ACCESS_KEY_SECRET, secret: true },
+            "alicloud:endpoints": { value: JSON.stringify([{ slb: demo.emulator.endpoint }]) },
+            [`${demo.project}:loadBalancerId`]: { value: demo.lbId },
+        },
+    });
+    try {
         step(1, "Preview (the plan)");
-        await run("preview");
+        const plan = await stack.preview();
+        failIfCliFailed(plan, "preview");
+        for (const s of cliSteps(plan, "pre")) item(`${SYMBOL[s.op] ?? s.op} ${s.op} ${s.name} (TcpListener)`);
+
         step(2, "Up");
-        await run("up", "--yes", "--skip-preview");
-        const listenerId = await pulumi(cli, ["stack", "output", "listenerId", "--stack", STACK], env, true);
+        const up = await stack.up();
+        failIfCliFailed(up, "up");
+        for (const s of cliSteps(up, "done")) item(`${SYMBOL[s.op] ?? s.op} ${DONE[s.op] ?? s.op} ${s.name}`);
+        const listenerId = String(up.outputs.listenerId);
         const live = await showCreated(demo, listenerId);
+
         step(3, "Preview again (drift check)");
-        await run("preview", "--expect-no-changes");
+        const before = demo.emulator.requests().length;
+        const again = await stack.preview({ expectNoChanges: true });
+        failIfCliFailed(again, "second preview (--expect-no-changes)");
+        const calls = demo.emulator.requests().length - before;
+        const same = cliSteps(again, "pre").filter((s) => s.op === "same").length;
+        item(`no changes (${same} listener unchanged; the check cost ${calls} API call${calls === 1 ? "" : "s"})`);
+
         step(4, "Destroy");
-        await run("destroy", "--yes");
+        const destroyed = await stack.destroy();
+        failIfCliFailed(destroyed, "destroy");
+        for (const s of cliSteps(destroyed, "done")) item(`${SYMBOL[s.op] ?? s.op} deleted ${s.name} (${listenerId})`);
         return { listenerId, live };
     } finally {
-        // Also removes Pulumi.demo.yaml from the project directory.
-        await pulumi(cli, ["stack", "rm", "--yes", "--force", STACK], env).catch(() => undefined);
+        stack.close();
     }
 }
 
@@ -183,8 +188,10 @@ async function withCli(demo: Demo, cli: string): Promise<Outcome> {
 async function main(): Promise<void> {
     const started = Date.now();
     say("SLB TCP listener demo: the root Pulumi program against a local SLB API emulator.");
-    const cli = onPath("pulumi");
-    if (!cli) say("No pulumi CLI on PATH: running the program through the built-in engine harness instead.");
+    const cli = skipRequested() ? undefined : locateCli();
+    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}; the program runs inline through the Automation API.`
+        : "Engine: the built-in engine harness (tests/harness). No Pulumi CLI was found: put `pulumi` (v3.146 or newer) on PATH, or build the " +
+          "pinned one with `node dist/scripts/pulumi-cli.js` (npm test does), to run the demo on the real engine.");
 
     const emulator = await startEmulator();
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "slb-listener-demo-"));
@@ -200,7 +207,7 @@ async function main(): Promise<void> {
         const left = await listenerCount(demo);
         if (left !== 0) throw new Error(`${left} listener(s) left on the load balancer after destroy`);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        say(`\nDone in ${seconds} s: ${listenerId} was created (${live.status}), unchanged on re-check, and destroyed.`);
+        say(`\nDone in ${seconds} s (${cli ? "real Pulumi engine" : "engine harness"}): ${listenerId} was created (${live.status}), unchanged on re-check, and destroyed.`);
     } finally {
         await emulator.close();
         fs.rmSync(tmp, { recursive: true, force: true });

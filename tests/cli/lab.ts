@@ -1,0 +1,248 @@
+// The shared set-up of the real-engine suites: the CLI (or a loud skip), one emulator per file, a load balancer
+// per scenario, stacks configured as a user configures them (secret key as a secret), read-back through the SDK,
+// and the secret watch: after each file every CLI output, event, exported state and backend file is scanned for
+// the access-key secret.
+import { randomBytes } from "crypto";
+import { expect } from "chai";
+import * as pulumi from "@pulumi/pulumi";
+import { Emulator, startEmulator } from "../../emulator";
+import { TcpListener, TcpListenerArgs } from "../../provider";
+import { HOW_TO_GET_ONE, PulumiCli, SKIP_ENV, describeCli as cliDescription, locateCli, skipRequested } from "../../scripts/pulumi-cli";
+import { SlbClient, slbClient } from "../support/slb-client";
+import { CliStack, Program, RunResult, StackOptions } from "./stack";
+
+export const REGION = "cn-hangzhou";
+export const ACCESS_KEY_ID = "cli-test-key";
+/** Random per run, so that a hit in the scan cannot be a coincidence. */
+export const SECRET = `cli-secret-${randomBytes(16).toString("hex")}`;
+/** Short emulator timings: a status transition takes tens of milliseconds. */
+export const FAST_TIMINGS = { transitionMs: 30, changeMs: 5 };
+export const PROJECT = "slb-cli";
+
+let cliNoticePrinted = false;
+
+/**
+ * `describe` for a suite that needs the real engine. With SLB_LISTENER_SKIP_CLI set it registers the suite as
+ * pending and prints a notice; without a usable CLI (mocha run directly, no `npm test`) it fails, saying how to
+ * get one. Never a silent skip.
+ */
+export function describeWithCli(title: string, body: (cli: () => PulumiCli) => void, timeoutMs = 180_000): void {
+    if (skipRequested()) {
+        if (!cliNoticePrinted) console.log(`\n  !! ${SKIP_ENV} is set: the real-engine suites (tests/cli) are skipped\n`);
+        cliNoticePrinted = true;
+        describe.skip(`${title} [skipped: ${SKIP_ENV}]`, () => body(() => { throw new Error("skipped"); }));
+        return;
+    }
+    const cli = locateCli();
+    if (!cli) {
+        describe(title, () => it("needs the Pulumi CLI", () => { throw new Error(`${HOW_TO_GET_ONE}\n(npm test obtains it before mocha runs.)`); }));
+        return;
+    }
+    if (!cliNoticePrinted) console.log(`\n  real engine: ${cliDescription(cli)}`);
+    cliNoticePrinted = true;
+    describe(title, function () {
+        this.timeout(timeoutMs);
+        body(() => cli);
+    });
+}
+
+export type Spec = Partial<TcpListenerArgs> & { listenerPort: number };
+
+export interface LiveListener {
+    [key: string]: unknown;
+    Status: string;
+    ListenerPort: number;
+    Tags?: { Tag: Array<{ TagKey: string; TagValue: string }> };
+}
+
+/** One emulator for a test file; scenarios take a load balancer each and make their own stacks. */
+export class CliLab {
+    readonly stacks: CliStack[] = [];
+    private constructor(readonly cli: PulumiCli, readonly emulator: Emulator, readonly slb: SlbClient) {}
+
+    static async start(cli: PulumiCli, timings = FAST_TIMINGS): Promise<CliLab> {
+        const emulator = await startEmulator({ timings, accounts: [{ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }] });
+        return new CliLab(cli, emulator, slbClient(emulator.endpoint, { accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }));
+    }
+
+    async loadBalancer(name = "cli"): Promise<string> {
+        const lb = await this.slb.call("CreateLoadBalancer", { RegionId: REGION, LoadBalancerName: name });
+        return String(lb.LoadBalancerId);
+    }
+
+    /** The config a user sets for this emulator; the secret key with `--secret`. */
+    config(extra: Record<string, string> = {}): Record<string, { value: string; secret?: boolean }> {
+        return {
+            "alicloud:region": { value: REGION },
+            "alicloud:accessKey": { value: ACCESS_KEY_ID },
+            "alicloud:secretKey": { value: SECRET, secret: true },
+            "alicloud:endpoints": { value: JSON.stringify([{ slb: this.emulator.endpoint }]) },
+            "slbListener:retryTimeoutSeconds": { value: "20" },
+            ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { value: v }])),
+        };
+    }
+
+    async stack(program: Program, o: { project?: string; stack?: string; config?: Record<string, string>; label?: string;
+        settings?: StackOptions["settings"] } = {}): Promise<CliStack> {
+        const s = await CliStack.create({
+            cli: this.cli, project: o.project ?? PROJECT, stack: o.stack, program, config: this.config(o.config), label: o.label, settings: o.settings,
+        });
+        this.stacks.push(s);
+        return s;
+    }
+
+    async listener(lbId: string, port: number): Promise<LiveListener | undefined> {
+        try {
+            return await this.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: port });
+        } catch (e) {
+            const { code, message } = e as { code?: string; message?: string };
+            if (code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/i.test(message ?? ""))) return undefined;
+            throw e;
+        }
+    }
+
+    async ports(lbId: string): Promise<number[]> {
+        const res = await this.slb.call("DescribeLoadBalancerListeners", { RegionId: REGION, LoadBalancerId: [lbId], MaxResults: 100 });
+        return ((res.Listeners ?? []) as Array<{ ListenerPort: number }>).map((l) => Number(l.ListenerPort)).sort((a, b) => a - b);
+    }
+
+    /** Calls on one load balancer (the request log is shared by the file's scenarios), after the mark `since`. */
+    calls(lbId: string, action?: string, since = 0) {
+        return this.emulator.requests().filter((r) => r.seq > since && r.params.LoadBalancerId === lbId && (!action || r.action === action));
+    }
+
+    /** The request log's position now, for `calls(..., since)`. */
+    mark(): number {
+        return this.emulator.requests().at(-1)?.seq ?? 0;
+    }
+
+    /** Every text the CLI runs of this lab produced or stored that contains the secret, as "where: context". */
+    leaks(): string[] {
+        const found: string[] = [];
+        const scan = (where: string, text: string) => {
+            const at = text.indexOf(SECRET);
+            if (at >= 0) found.push(`${where}: ...${text.slice(Math.max(0, at - 60), at).replace(/\s+/g, " ")}<SECRET>...`);
+        };
+        for (const s of this.stacks) {
+            for (const r of s.runs) {
+                scan(`${s.stackName} ${r.command} stdout`, r.stdout);
+                scan(`${s.stackName} ${r.command} stderr`, r.stderr);
+                scan(`${s.stackName} ${r.command} events`, JSON.stringify(r.events));
+            }
+            for (const f of s.storedFiles()) scan(`${s.stackName} ${f.file}`, f.text);
+        }
+        return found;
+    }
+
+    /** How much the secret scan covered: runs and stored files. */
+    scanned(): { runs: number; files: number; bytes: number } {
+        let bytes = 0;
+        let files = 0;
+        let runs = 0;
+        for (const s of this.stacks) {
+            for (const r of s.runs) {
+                runs++;
+                bytes += r.stdout.length + r.stderr.length + JSON.stringify(r.events).length;
+            }
+            for (const f of s.storedFiles()) {
+                files++;
+                bytes += f.text.length;
+            }
+        }
+        return { runs, files, bytes };
+    }
+
+    async close(): Promise<void> {
+        await this.emulator.close();
+        if (!process.env.SLB_LISTENER_KEEP_CLI_WORK) for (const s of this.stacks) s.close();
+    }
+}
+
+/**
+ * Registers the file's lab: started before the suite, and after it the secret scan over everything the CLI
+ * printed or stored, then closed. Returns a getter.
+ */
+export function useCliLab(cli: () => PulumiCli, timings = FAST_TIMINGS): () => CliLab {
+    let lab: CliLab | undefined;
+    before(async () => {
+        lab = await CliLab.start(cli(), timings);
+    });
+    after(async function () {
+        if (!lab) return;
+        try {
+            const leaks = lab.leaks();
+            expect(leaks, "the access-key secret appears in CLI output or stored files").to.deep.equal([]);
+        } finally {
+            await lab.close();
+        }
+    });
+    return () => lab!;
+}
+
+/** A program with one TcpListener per entry (defaults: backend port 8080, unlimited bandwidth). */
+export function listeners(lbId: string, specs: Record<string, Spec>, opts: Record<string, pulumi.CustomResourceOptions> = {}): () => Record<string, unknown> {
+    return () => {
+        const ids: Record<string, pulumi.Output<string>> = {};
+        for (const [name, spec] of Object.entries(specs)) {
+            ids[name] = new TcpListener(name, { loadBalancerId: lbId, backendServerPort: 8080, bandwidth: -1, ...spec }, opts[name]).id;
+        }
+        return ids;
+    };
+}
+
+export const idOf = (lbId: string, port: number) => `${lbId}:tcp:${port}`;
+
+/** Asserts that a run succeeded, showing its output when not. */
+export function expectOk(r: RunResult): void {
+    expect(r.ok, `${r.command} exited with ${r.exitCode}\n${r.stdout}\n${r.stderr}`).to.equal(true);
+}
+
+/** The drift lines (`<id>: <input> is <live>, want <desired>`) the engine showed. */
+export function driftLines(r: RunResult): string[] {
+    return r.diagnostics.map((d) => d.message.trim()).filter((m) => /^\S+:tcp:\d+: \S+ is .*, want .*/.test(m));
+}
+
+export const tagsOf = (live: LiveListener | undefined) => Object.fromEntries((live?.Tags?.Tag ?? []).map((t) => [t.TagKey, t.TagValue]));
+
+/**
+ * Scenarios that run at the same time (each on its own load balancer and stack) and are reported one by one:
+ * `start()` in a before hook launches all of them, each `it` awaits its own.
+ */
+export class Concurrent {
+    private readonly bodies = new Map<string, () => Promise<void>>();
+    private readonly running = new Map<string, Promise<void>>();
+
+    scenario(title: string, body: () => Promise<void>): void {
+        this.bodies.set(title, body);
+        it(title, async () => {
+            const p = this.running.get(title);
+            if (!p) throw new Error(`scenario "${title}" was not started`);
+            await p;
+        });
+    }
+
+    /** Launches every scenario; at most `limit` at once (the machine has few cores). */
+    start(limit: number): void {
+        let active = 0;
+        const queue: Array<() => void> = [];
+        for (const [title, body] of this.bodies) {
+            const p = (async () => {
+                if (active >= limit) await new Promise<void>((r) => queue.push(r));
+                active++;
+                try {
+                    await body();
+                } finally {
+                    active--;
+                    queue.shift()?.();
+                }
+            })();
+            p.catch(() => undefined); // reported by its own `it`
+            this.running.set(title, p);
+        }
+    }
+
+    /** Waits for all (so the file's after hook closes nothing in use). */
+    async settle(): Promise<void> {
+        await Promise.allSettled(this.running.values());
+    }
+}

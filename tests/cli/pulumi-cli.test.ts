@@ -1,0 +1,98 @@
+// How the real-engine suites get their CLI (scripts/pulumi-cli.ts), and our dynamic-provider plugin script.
+// Runs without any CLI: fake `pulumi` executables in temporary directories stand in for what is on PATH.
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { expect } from "chai";
+import { HOW_TO_GET_ONE, MIN_VERSION, PLUGIN_SCRIPT, ROOT, SKIP_ENV, locateCli, obtainCli, pinnedVersion } from "../../scripts/pulumi-cli";
+
+describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
+    let tmp: string;
+    let emptyBin: string;
+    beforeEach(() => {
+        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "pulumi-cli-"));
+        emptyBin = path.join(tmp, "no-build");
+        fs.mkdirSync(emptyBin);
+    });
+    afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+    function fakePulumi(dir: string, version: string): string {
+        fs.mkdirSync(dir, { recursive: true });
+        const file = path.join(dir, "pulumi");
+        fs.writeFileSync(file, `#!/bin/sh\n[ "$1" = version ] && echo v${version}\n`, { mode: 0o755 });
+        return file;
+    }
+
+    it("the pinned version is the one tools/pulumi/go.mod requires", () => {
+        const gomod = fs.readFileSync(path.join(ROOT, "tools", "pulumi", "go.mod"), "utf8");
+        expect(gomod).to.contain(`github.com/pulumi/pulumi/pkg/v3 v${pinnedVersion()}`);
+    });
+
+    it(`uses a pulumi on PATH at a compatible version (v${MIN_VERSION} or newer) as it is`, () => {
+        const bin = fakePulumi(path.join(tmp, "bin"), "3.200.0");
+        const found = locateCli({ path: [path.join(tmp, "bin"), "/usr/bin", "/bin"].join(path.delimiter), binDir: emptyBin });
+        expect(found).to.deep.include({ bin, version: "3.200.0", source: "PATH", root: tmp });
+    });
+
+    it("gives a CLI outside a bin/ directory the <root>/bin/pulumi layout the Automation API runs", () => {
+        const bin = fakePulumi(path.join(tmp, "opt"), "3.200.0");
+        const found = locateCli({ path: path.join(tmp, "opt"), binDir: emptyBin, linkRoot: path.join(tmp, "link") });
+        expect(found?.bin).to.equal(path.join(found!.root, "bin", "pulumi"));
+        expect(fs.realpathSync(found!.bin)).to.equal(fs.realpathSync(bin));
+    });
+
+    it("passes over an older or a different major version on PATH, and takes the next compatible one", () => {
+        fakePulumi(path.join(tmp, "old"), "3.100.0");
+        fakePulumi(path.join(tmp, "next"), "4.0.0");
+        const good = fakePulumi(path.join(tmp, "good"), "3.274.1");
+        const dirs = ["old", "next"].map((d) => path.join(tmp, d));
+        expect(locateCli({ path: [...dirs, "/usr/bin", "/bin"].join(path.delimiter), binDir: emptyBin })).to.equal(undefined);
+        const found = locateCli({ path: [...dirs, path.join(tmp, "good"), "/bin"].join(path.delimiter), binDir: emptyBin, linkRoot: path.join(tmp, "link") });
+        expect(found && fs.realpathSync(found.bin)).to.equal(fs.realpathSync(good));
+    });
+
+    it("without Go and without a CLI, fails with a message saying how to get one", async () => {
+        const lines: string[] = [];
+        let error: Error | undefined;
+        try {
+            await obtainCli((l) => lines.push(l), { path: "/nonexistent", binDir: emptyBin });
+        } catch (e) {
+            error = e as Error;
+        }
+        expect(error?.message).to.equal(HOW_TO_GET_ONE);
+        expect(HOW_TO_GET_ONE).to.contain("install Go").and.to.contain("https://www.pulumi.com/docs/install/").and.to.contain(`${SKIP_ENV}=1`);
+        expect(lines, "nothing was built").to.deep.equal([]);
+    });
+
+    describe("the pulumi-resource-pulumi-nodejs plugin script", function () {
+        this.timeout(30_000);
+        function runPlugin(cwd: string): Promise<{ firstLine: string; code: number | null; stderr: string }> {
+            const script = path.join(tmp, "pulumi-resource-pulumi-nodejs");
+            fs.writeFileSync(script, PLUGIN_SCRIPT, { mode: 0o755 });
+            return new Promise((resolve, reject) => {
+                const child = spawn(script, ["127.0.0.1:1"], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+                let out = "";
+                let err = "";
+                child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+                child.stdout.on("data", (d: Buffer) => {
+                    out += d.toString();
+                    if (out.includes("\n")) child.kill("SIGKILL");
+                });
+                child.on("error", reject);
+                child.on("exit", (code) => resolve({ firstLine: out.split("\n")[0], code, stderr: err }));
+            });
+        }
+
+        it("starts @pulumi/pulumi's dynamic-provider host found from the working directory, which prints its port", async () => {
+            const r = await runPlugin(path.join(ROOT, "examples", "basic"));
+            expect(r.firstLine, r.stderr).to.match(/^\d+$/);
+        });
+
+        it("outside a project with @pulumi/pulumi installed, exits non-zero saying so", async () => {
+            const r = await runPlugin(tmp);
+            expect(r.code).to.not.equal(0);
+            expect(r.stderr).to.contain("@pulumi/pulumi is not installed in");
+        });
+    });
+});
