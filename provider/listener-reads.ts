@@ -4,10 +4,11 @@
 // load balancers each, paged as needed; each caller gets its own listener, in the attribute call's shape, or
 // "absent".
 //
-// Gathering: the engine sends a preview's diffs over a while, not all at once. A round of listings starts once no
-// read has come for gapMs (burstGapMs once several wait outside our own changes), and at the latest maxWindowMs after the first read
-// waiting; a read that comes while a listing of its load balancer is on its way joins it ("until the current batch
-// returns").
+// Gathering: a lone read goes at once; reads that come while a round runs wait for it ("until the current batch
+// returns") and then gather until none has come for burstGapMs (at most maxWindowMs), unless they are status polls
+// among our own changes; a read that comes while a listing of its load balancer is on its way joins it. (The real
+// engine sends Check and Diff one resource at a time, so a preview's reads seldom overlap there; a refresh, the
+// status waits of parallel creates and deletes, and the engine harness, which diffs every resource at once, do.)
 //
 // Never stale: a listener with a change of ours in flight is not read until the change ends, and a read never joins
 // a listing sent before the last change of ours on its listener ended. Nothing is kept once a listing has answered,
@@ -19,6 +20,7 @@
 // so this costs no wall time; it saves one poll per listener.
 
 import type { ListenerKey } from "./client";
+import { currentDeadline, withDeadlineAt } from "./deadline";
 import { SlbApiError } from "./errors";
 import { LISTING_ACTION, LISTING_PAGE_SIZE, MAX_LOAD_BALANCERS_PER_LISTING, UNLISTED_FIELDS, listedKey, listingParams, parsePage } from "./listing";
 import { LiveListener, fromDescribe } from "./mapping";
@@ -34,7 +36,10 @@ export interface ReadBackend {
 export interface ReadOptions {
     /** false: every read is its own attribute call (as before coalescing). */
     readonly coalesce: boolean;
-    /** A round starts once no read has come for this long (a lone read)... */
+    /**
+     * A round starts once no read has come for this long (a lone read: 0, it goes at once, for the real engine sends
+     * Check and Diff one resource at a time, so a preview's reads come one after the other and waiting only delays)...
+     */
     readonly gapMs: number;
     /** ...or this long once several wait and no change of ours runs (a burst, such as a preview's diffs)... */
     readonly burstGapMs: number;
@@ -46,7 +51,7 @@ export interface ReadOptions {
     readonly maxParkMs: number;
 }
 
-export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 10, burstGapMs: 50, maxWindowMs: 1000, quietMs: 10, maxParkMs: 2000 };
+export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 0, burstGapMs: 50, maxWindowMs: 1000, quietMs: 10, maxParkMs: 2000 };
 
 /** The switch: SLB_LISTENER_COALESCE_READS=off (or false, 0, no) reads every listener with its own call. */
 export const COALESCE_ENV = "SLB_LISTENER_COALESCE_READS";
@@ -71,6 +76,8 @@ interface Waiter {
     readonly since: number;
     /** When it was queued for the next round (for the gathering window). */
     queuedAt: number;
+    /** The time bound of the operation that asked (provider/deadline.ts), if any. */
+    readonly deadline: number | undefined;
     resolve(live: LiveListener | undefined): void;
     reject(e: unknown): void;
 }
@@ -147,7 +154,7 @@ export class ListenerReads {
         if (!this.coalescing) return this.backend.readOne(key);
         return new Promise((resolve, reject) => {
             const now = Date.now();
-            this.admit({ key, id: idOf(key), lb: lbOf(key), since: now, queuedAt: now, resolve, reject });
+            this.admit({ key, id: idOf(key), lb: lbOf(key), since: now, queuedAt: now, deadline: currentDeadline(), resolve, reject });
         });
     }
 
@@ -342,7 +349,8 @@ export class ListenerReads {
         group.startedAt = Date.now();
         let listing: Listing;
         try {
-            listing = await this.list(q.regionId, lbIds);
+            // A listing shared by several operations is bounded by the latest of their time bounds.
+            listing = await withDeadlineAt(latestDeadline(waiters), () => this.list(q.regionId, lbIds));
         } finally {
             group.open = false;
             q.groups.delete(group);
@@ -366,7 +374,7 @@ export class ListenerReads {
         }
         await Promise.all(again.map(async (lbs) => {
             const mine = missing.filter((ws) => lbs.includes(ws[0].key.loadBalancerId));
-            const confirm = await this.list(q.regionId, lbs);
+            const confirm = await withDeadlineAt(latestDeadline(mine.flat()), () => this.list(q.regionId, lbs));
             await Promise.all(mine.map(async (ws) => {
                 const body = confirm.rows.get(rowOf(ws[0]));
                 if (body) settle(ws, fromDescribe(body));
@@ -409,11 +417,21 @@ export class ListenerReads {
 
     private async readEach(ws: readonly Waiter[]): Promise<void> {
         try {
-            settle(ws, await this.backend.readOne(ws[0].key));
+            settle(ws, await withDeadlineAt(latestDeadline(ws), () => this.backend.readOne(ws[0].key)));
         } catch (e) {
             for (const w of ws) w.reject(e);
         }
     }
+}
+
+/** The latest time bound among the reads, or none when one of them has none. */
+function latestDeadline(ws: readonly Waiter[]): number | undefined {
+    let latest = -Infinity;
+    for (const w of ws) {
+        if (w.deadline === undefined) return undefined;
+        latest = Math.max(latest, w.deadline);
+    }
+    return ws.length > 0 ? latest : undefined;
 }
 
 function settle(ws: readonly Waiter[], live: LiveListener | undefined): void {

@@ -82,7 +82,7 @@ describe("coalesced reads against the emulator", function () {
         const provider = providerFor(emulator);
         const specs: Props[] = Array.from({ length: 100 }, (_, i) => ({
             loadBalancerId: lbs[i % 2], listenerPort: 1000 + i, backendServerPort: 8080, bandwidth: -1,
-            healthCheckType: "http", healthCheckUri: "/healthz", tags: { n: String(i) }, description: `listener ${i}`,
+            healthCheckType: "http", healthCheckUri: "/healthz", tags: { n: String(i) }, description: `listener-${i}`,
         }));
         const checked = await Promise.all(specs.map(async (s) => (await provider.check({}, s)).inputs as Props));
         const created = await Promise.all(checked.map((inputs) => provider.create(inputs)));
@@ -90,7 +90,7 @@ describe("coalesced reads against the emulator", function () {
 
         // Out of band: one field changed, one listener stopped, one deleted.
         const at = (i: number) => ({ RegionId: REGION, LoadBalancerId: specs[i].loadBalancerId, ListenerPort: specs[i].listenerPort });
-        await slb().call("SetLoadBalancerTCPListenerAttribute", { ...at(7), Description: "changed by hand" });
+        await slb().call("SetLoadBalancerTCPListenerAttribute", { ...at(7), Description: "changed-by-hand" });
         await slb().call("StopLoadBalancerListener", at(33));
         await slb().call("DeleteLoadBalancerListener", at(60));
         await sleep(100); // the stop and the Set's reconfiguration settle
@@ -110,7 +110,7 @@ describe("coalesced reads against the emulator", function () {
         const changed = coalesced.result.map((r, i) => (r.changes ? i : -1)).filter((i) => i >= 0);
         expect(changed).to.deep.equal([7, 33, 60]);
         expect(coalesced.result[60]).to.include({ deleteBeforeReplace: true });
-        expect(coalesced.lines.join("\n")).to.include(`${ids[7]}: description is "changed by hand", want "listener 7"`)
+        expect(coalesced.lines.join("\n")).to.include(`${ids[7]}: description is "changed-by-hand", want "listener-7"`)
             .and.to.include(`${ids[33]}: status`).and.to.include(`${ids[60]}: the listener no longer exists`);
         expect(coalesced.lines.filter((l) => !l.startsWith(ids[7]) && !l.startsWith(ids[33]) && !l.startsWith(ids[60]))).to.deep.equal([]);
     });

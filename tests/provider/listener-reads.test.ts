@@ -3,6 +3,7 @@
 // our own changes, and status polls sharing a listing during a chain of changes. Short timings keep it fast.
 import { expect } from "chai";
 import type { ListenerKey } from "../../provider/client";
+import { currentDeadline, withDeadline } from "../../provider/deadline";
 import { SlbApiError } from "../../provider/errors";
 import { ListenerReads, ReadBackend, ReadOptions, coalescingFromEnv, isPermissionDenied } from "../../provider/listener-reads";
 import { UNLISTED_FIELDS, attributeShape, parsePage } from "../../provider/listing";
@@ -48,7 +49,11 @@ class FakeBackend implements ReadBackend {
         this.listeners.set(lb, [...(this.listeners.get(lb) ?? []), ...ports.map((p) => row(lb, p))]);
     }
 
+    /** The operation time bound each listing ran under. */
+    readonly deadlines: Array<number | undefined> = [];
+
     async listPage(params: Record<string, unknown>): Promise<Record<string, unknown>> {
+        this.deadlines.push(currentDeadline());
         const lbs = params.LoadBalancerId as string[];
         const token = params.NextToken as string | undefined;
         this.calls.push({ action: "list", lbs, token, at: Date.now() });
@@ -273,6 +278,21 @@ describe("coalesced listener reads (scripted backend)", () => {
         expect(backend.calls.map((c) => c.action)).to.deep.equal(["list"]);
         expect(backend.calls[0].at, "listed once the load balancer was quiet").to.be.at.least(chainEnded);
         expect(Date.now() - started).to.be.below(2000);
+    });
+
+    it("a listing shared by several operations runs under the latest of their time bounds (none if one has none)", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", [80, 81, 82]);
+        const reads = new ListenerReads(backend, OPTIONS);
+        const before = Date.now();
+        await Promise.all([
+            withDeadline(1_000, () => reads.read(key("lb-a", 80))),
+            withDeadline(60_000, () => reads.read(key("lb-a", 81))),
+        ]);
+        await Promise.all([withDeadline(1_000, () => reads.read(key("lb-a", 80))), reads.read(key("lb-a", 82))]);
+        expect(backend.deadlines).to.have.length(2);
+        expect(backend.deadlines[0]).to.be.within(before + 60_000, Date.now() + 60_000);
+        expect(backend.deadlines[1]).to.equal(undefined);
     });
 
     it("a read waits for a busy load balancer at most maxParkMs", async () => {
