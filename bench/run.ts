@@ -558,7 +558,8 @@ async function main(): Promise<void> {
     const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s) : undefined;
 
     const v = [...verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s),
-        ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met }))];
+        ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met })),
+        ...(reads?.engine?.rows ?? []).map((r) => ({ target: `real engine: ${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met }))];
     const totalMs = performance.now() - started;
     say("### Targets");
     say();
@@ -574,7 +575,7 @@ async function main(): Promise<void> {
             preview: s.preview,
             provider: p,
             destroy: FIGURES.has(5) ? s.destroy : undefined,
-            reads: reads ? { rows: reads.rows, raw: reads.raw, problems: reads.problems } : undefined,
+            reads: reads ? { rows: reads.rows, engine: reads.engine, raw: reads.raw, problems: reads.problems } : undefined,
             realEngine: real,
             targets: v,
             totalSeconds: Number(sec(totalMs)),
