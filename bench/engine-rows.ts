@@ -29,7 +29,7 @@ export interface EngineRow {
     detail: string;
 }
 
-function stackConfig(world: World): Record<string, { value: string; secret?: boolean }> {
+export function stackConfig(world: World): Record<string, { value: string; secret?: boolean }> {
     return {
         "alicloud:region": { value: REGION },
         "alicloud:accessKey": { value: DEFAULT_ACCESS_KEY_ID },

@@ -17,8 +17,12 @@ export const MUTATING_ACTIONS: ReadonlySet<string> = new Set([
     "CreateLoadBalancerTCPListener", "SetLoadBalancerTCPListenerAttribute", "StartLoadBalancerListener",
     "StopLoadBalancerListener", "DeleteLoadBalancerListener", "TagResources", "UntagResources",
 ]);
-/** The read the provider uses for diff, refresh and status polls. */
+/** The read the provider uses for one listener (diff, refresh and status polls when reads are not coalesced). */
 export const DESCRIBE = "DescribeLoadBalancerTCPListenerAttribute";
+/** The read that answers many listeners at once (coalesced reads, up to ten load balancers per call). */
+export const LISTING = "DescribeLoadBalancerListeners";
+/** Provider environment that turns coalesced reads off (one DESCRIBE per listener read). */
+export const PER_LISTENER_READS: Readonly<Record<string, string>> = { SLB_LISTENER_COALESCE_READS: "off" };
 /** "The load balancer or listener is busy": what a provider that collides with itself gets back. */
 export const BUSY_CODES: ReadonlySet<string> = new Set([
     "OperationBusy", "ServiceIsConfiguring", "OperationFailed.ListenerStatusNotSupport", "SystemBusy", "ServiceIsStopping",
@@ -210,6 +214,10 @@ export interface CallAnalysis {
     /** The longest chain of successful mutating calls on one load balancer. */
     chain: number;
     describes: number;
+    /** DescribeLoadBalancerListeners calls. */
+    listings: number;
+    /** Every read of listeners: describes + listings. */
+    reads: number;
     /** Answers with a busy code (BUSY_CODES). */
     busy: number;
     throttled: number;
@@ -256,6 +264,7 @@ export function analyse(calls: readonly RequestLogEntry[]): CallAnalysis {
     }
     return {
         total: calls.length, byAction, mutating, chain: Math.max(0, ...perLb.values()), describes: byAction[DESCRIBE] ?? 0,
+        listings: byAction[LISTING] ?? 0, reads: (byAction[DESCRIBE] ?? 0) + (byAction[LISTING] ?? 0),
         busy, throttled, notFound, otherErrors, otherErrorCodes, spanMs: calls.length ? last - first : 0,
     };
 }

@@ -54,6 +54,7 @@ export const WireErrors = {
     timestampFormat: () =>
         new ApiError(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted (expected YYYY-MM-DDThh:mm:ssZ)."),
     accessKeyNotFound: () => new ApiError(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."),
+    forbiddenRam: () => new ApiError(403, "Forbidden.RAM", "User not authorized to operate on the specified resource."),
     missingSecurityToken: () => new ApiError(400, "MissingSecurityToken", "SecurityToken is mandatory for this access key."),
     securityTokenMismatch: () =>
         new ApiError(400, "InvalidSecurityToken.MismatchWithAccessKey", "Specified SecurityToken mismatch with the AccessKey."),

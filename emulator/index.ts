@@ -67,6 +67,9 @@ function checkAccounts(accounts: EmulatorAccount[]): Map<string, EmulatorAccount
         if (!a || typeof a.accessKeyId !== "string" || a.accessKeyId === "" || typeof a.accessKeySecret !== "string" || a.accessKeySecret === "") {
             throw new Error("every account needs a non-empty accessKeyId and accessKeySecret");
         }
+        if (a.deniedActions !== undefined && (!Array.isArray(a.deniedActions) || !a.deniedActions.every((x) => typeof x === "string"))) {
+            throw new Error("deniedActions must be a list of action names");
+        }
         if (map.has(a.accessKeyId)) throw new Error(`duplicate access key id ${a.accessKeyId}`);
         map.set(a.accessKeyId, { ...a });
     }

@@ -197,6 +197,8 @@ async function handleApi(ctx: ServerContext, req: IncomingMessage, res: ServerRe
             return false;
         };
         if (!fault.afterApply && failAnswer()) return;
+        // RAM is checked after flow control: a refused call still counts against the QPS limit (MODEL.md).
+        if (auth.account.deniedActions?.includes(r.action)) throw WireErrors.forbiddenRam();
 
         let result: unknown;
         try {

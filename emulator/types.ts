@@ -10,6 +10,11 @@ export interface EmulatorAccount {
     securityToken?: string;
     /** Owner id used to partition state; defaults to the access key id. */
     accountId?: string;
+    /**
+     * Actions this AccessKey's RAM policy does not allow (e.g. ["DescribeLoadBalancerListeners"]): they are
+     * answered 403 Forbidden.RAM, as for a key without the `slb:<Action>` permission.
+     */
+    deniedActions?: string[];
 }
 
 /** Everything an action needs to run, already authenticated and decoded. */

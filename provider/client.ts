@@ -1,12 +1,12 @@
 // The only module that talks to the network: typed SLB calls on @alicloud/openapi-client's callApi
 // (RPC style, reference §1), with retries of busy, throttled, 5xx and network failures until a deadline.
 
-import OpenApi, { Config, OpenApiRequest, Params } from "@alicloud/openapi-client";
-import OpenApiUtil from "@alicloud/openapi-util";
-import { RuntimeOptions } from "@alicloud/tea-util";
+import type OpenApi from "@alicloud/openapi-client";
 import { Credentials, Endpoint } from "./config";
 import { currentDeadline } from "./deadline";
 import { SlbApiError } from "./errors";
+import { DEFAULT_READ_OPTIONS, ListenerReads, coalescingFromEnv } from "./listener-reads";
+import { LISTING_ACTION } from "./listing";
 import { LiveListener, fromDescribe, tagList } from "./mapping";
 import { pacerFor } from "./pacer";
 import { RetryKind, backoffMs, retryKind, sleep } from "./retry";
@@ -45,6 +45,26 @@ function isGone(e: SlbApiError): boolean {
         (e.code === "InvalidParameter" && /resource does not exist/i.test(e.apiMessage));
 }
 
+/**
+ * The Alibaba Cloud SDK, loaded on the first network call: check() never calls the network, so a provider host
+ * answers its first Check without paying for the SDK (about 100 ms of module loading).
+ */
+let loadedSdk: ReturnType<typeof loadSdk> | undefined;
+function sdk(): ReturnType<typeof loadSdk> {
+    loadedSdk ??= loadSdk();
+    return loadedSdk;
+}
+
+function loadSdk() {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const client = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
+    const util = require("@alicloud/openapi-util") as typeof import("@alicloud/openapi-util");
+    const tea = require("@alicloud/tea-util") as typeof import("@alicloud/tea-util");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { OpenApi: client.default, Config: client.Config, OpenApiRequest: client.OpenApiRequest, Params: client.Params,
+        query: util.default.query, RuntimeOptions: tea.RuntimeOptions };
+}
+
 interface TeaError {
     code?: string;
     statusCode?: number;
@@ -53,7 +73,10 @@ interface TeaError {
 }
 
 export class SlbClient {
-    private readonly sdk: OpenApi;
+    /** Made on the first call (see sdk()). */
+    private api: OpenApi | undefined;
+    /** Every read of a listener goes through here: reads in flight together share listings (listener-reads.ts). */
+    private readonly reads: ListenerReads;
     /**
      * Set when a call gave up because the endpoint could not be reached, cleared by any answer. While set, a
      * network failure fails at once: calls queued behind a load balancer's lock during an outage then report
@@ -62,16 +85,28 @@ export class SlbClient {
     private unreachable = false;
 
     constructor(private readonly options: ClientOptions) {
-        this.sdk = new OpenApi(new Config({
-            accessKeyId: options.credentials.accessKeyId,
-            accessKeySecret: options.credentials.accessKeySecret,
-            securityToken: options.credentials.securityToken,
-            endpoint: options.endpoint.host,
-            protocol: options.endpoint.protocol,
-            readTimeout: 15000,
-            connectTimeout: 5000,
-            userAgent: "pulumi-alicloud-slb-listener",
-        }));
+        this.reads = new ListenerReads({
+            listPage: (params) => this.call(LISTING_ACTION, params),
+            readOne: (key) => this.describeListenerAttribute(key),
+            say: (line) => this.options.say?.(line),
+        }, { ...DEFAULT_READ_OPTIONS, coalesce: coalescingFromEnv(process.env) });
+    }
+
+    private openApi(): OpenApi {
+        if (!this.api) {
+            const { OpenApi, Config } = sdk();
+            this.api = new OpenApi(new Config({
+                accessKeyId: this.options.credentials.accessKeyId,
+                accessKeySecret: this.options.credentials.accessKeySecret,
+                securityToken: this.options.credentials.securityToken,
+                endpoint: this.options.endpoint.host,
+                protocol: this.options.endpoint.protocol,
+                readTimeout: 15000,
+                connectTimeout: 5000,
+                userAgent: "pulumi-alicloud-slb-listener",
+            }));
+        }
+        return this.api;
     }
 
     /** One API call; retried while the failure is transient and the deadline allows. */
@@ -80,7 +115,9 @@ export class SlbClient {
         // The operation's bound when the call is part of one (it includes time queued behind other changes).
         const deadline = currentDeadline() ?? started + this.options.retryTimeoutMs;
         let said = false;
-        const query = OpenApiUtil.query(params);
+        const { OpenApiRequest, Params, RuntimeOptions, query: flatten } = sdk();
+        const api = this.openApi();
+        const query = flatten(params);
         const spec = new Params({
             action, version: API_VERSION, protocol: "HTTPS", pathname: "/", method: "POST",
             authType: "AK", style: "RPC", reqBodyType: "formData", bodyType: "json",
@@ -93,7 +130,7 @@ export class SlbClient {
             try {
                 // A fresh request per attempt: the SDK signs each one with a new nonce and date.
                 const request = new OpenApiRequest({ query: { ...query } });
-                const response = await this.sdk.callApi(spec, request, new RuntimeOptions({ autoretry: false }));
+                const response = await api.callApi(spec, request, new RuntimeOptions({ autoretry: false }));
                 this.unreachable = false;
                 return (response.body ?? {}) as Record<string, unknown>;
             } catch (raw) {
@@ -119,8 +156,16 @@ export class SlbClient {
         }
     }
 
-    /** The live listener, or undefined when it (or its load balancer) no longer exists. */
-    async describeListener(key: ListenerKey): Promise<LiveListener | undefined> {
+    /**
+     * The live listener, or undefined when it (or its load balancer) no longer exists. Reads in flight together
+     * are answered by shared DescribeLoadBalancerListeners calls (listener-reads.ts).
+     */
+    describeListener(key: ListenerKey): Promise<LiveListener | undefined> {
+        return this.reads.read(key);
+    }
+
+    /** One DescribeLoadBalancerTCPListenerAttribute call. */
+    private async describeListenerAttribute(key: ListenerKey): Promise<LiveListener | undefined> {
         try {
             return fromDescribe(await this.call("DescribeLoadBalancerTCPListenerAttribute", keyParams(key)));
         } catch (e) {
@@ -129,43 +174,59 @@ export class SlbClient {
         }
     }
 
+    // Changes go through reads.changing(), so that no read of the listener is answered from a listing sent
+    // before the change ended, and status polls during a chain of our changes on one LB can share listings.
+
     async createListener(params: Record<string, unknown>): Promise<void> {
-        await this.call("CreateLoadBalancerTCPListener", params);
+        await this.change(paramsKey(params), "CreateLoadBalancerTCPListener", params);
     }
 
     async setListener(params: Record<string, unknown>): Promise<void> {
-        await this.call("SetLoadBalancerTCPListenerAttribute", params);
+        await this.change(paramsKey(params), "SetLoadBalancerTCPListenerAttribute", params);
     }
 
     async startListener(key: ListenerKey): Promise<void> {
-        await this.call("StartLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+        await this.change(key, "StartLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
     }
 
     async stopListener(key: ListenerKey): Promise<void> {
-        await this.call("StopLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+        await this.change(key, "StopLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
     }
 
-    /** Deletes the listener; one that is already gone counts as deleted. */
-    async deleteListener(key: ListenerKey): Promise<void> {
+    /**
+     * Deletes the listener; one that is already gone counts as deleted. Resolves to "gone" when the service
+     * answered that the listener (or its load balancer) does not exist: no read is needed to confirm it.
+     */
+    async deleteListener(key: ListenerKey): Promise<"deleted" | "gone"> {
         try {
-            await this.call("DeleteLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+            await this.change(key, "DeleteLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+            return "deleted";
         } catch (e) {
-            if (e instanceof SlbApiError && isGone(e)) return;
+            if (e instanceof SlbApiError && isGone(e)) return "gone";
             throw e;
         }
     }
 
     async tagListener(key: ListenerKey, tags: Record<string, string>): Promise<void> {
-        await this.call("TagResources", {
+        await this.change(key, "TagResources", {
             RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], Tag: tagList(tags),
         });
     }
 
     async untagListener(key: ListenerKey, keys: readonly string[]): Promise<void> {
-        await this.call("UntagResources", {
+        await this.change(key, "UntagResources", {
             RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], TagKey: [...keys],
         });
     }
+
+    private change(key: ListenerKey, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
+        return this.reads.changing(key, () => this.call(action, params));
+    }
+}
+
+/** The listener a Create or Set request is about. */
+function paramsKey(params: Record<string, unknown>): ListenerKey {
+    return { regionId: String(params.RegionId), loadBalancerId: String(params.LoadBalancerId), listenerPort: Number(params.ListenerPort) };
 }
 
 function keyParams(key: ListenerKey): Record<string, unknown> {

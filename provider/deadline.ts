@@ -17,3 +17,11 @@ export function withDeadline<T>(boundMs: number, work: () => Promise<T>): Promis
 export function currentDeadline(): number | undefined {
     return current.getStore();
 }
+
+/**
+ * Runs `work` with exactly this deadline, or with none when undefined (the calls then use their own bound): for work
+ * done on behalf of several operations, such as one listing that answers the reads of many (listener-reads.ts).
+ */
+export function withDeadlineAt<T>(deadline: number | undefined, work: () => Promise<T>): Promise<T> {
+    return deadline === undefined ? current.exit(work) : current.run(deadline, work);
+}

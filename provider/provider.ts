@@ -152,8 +152,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
             const key = this.keyOf(id, props);
             const client = this.client(key.regionId);
             try {
-                await this.mutate(key, () => client.deleteListener(key));
-                await this.waitFor(client, key, "deleted");
+                // An answer that the listener does not exist needs no read to confirm it.
+                if (await this.mutate(key, () => client.deleteListener(key)) === "deleted") await this.waitFor(client, key, "deleted");
             } catch (e) {
                 throw explain(`TcpListener ${id}`, e, hintFor(e));
             }

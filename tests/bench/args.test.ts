@@ -38,7 +38,7 @@ describe("bench command line", function () {
             [["--change-ms", "0"], /^invalid value for --change-ms: "0" \(must be at least 1\)$/],
             [["--qps-limit", "0"], /^invalid value for --qps-limit: "0" \(an integer >= 1\)$/],
             [["--cold-starts", "2.5"], /^invalid value for --cold-starts: "2.5"/],
-            [["--only", "9"], /^invalid value for --only: "9" \(figure numbers from 1,2,3,4,5/],
+            [["--only", "9"], /^invalid value for --only: "9" \(figure numbers from 1,2,3,4,5,6/],
             [["--only", "1,"], /^invalid value for --only: "1,"/],
             [["--only"], /^--only needs a value$/],
             [["--json=yes"], /^--json takes no value$/],

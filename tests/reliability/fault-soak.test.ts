@@ -49,10 +49,10 @@ describe("reliability: fault soak (20% transient failures)", function () {
 
         /** Runs one phase with faults on; checks the service (faults off) against `specs` afterwards. */
         const timings: string[] = [];
-        async function phase(label: string, op: "up" | "preview" | "destroy", specs: ListenerSpec[], seed: number) {
+        async function phase(label: string, op: "up" | "preview" | "refresh" | "destroy", specs: ListenerSpec[], seed: number, env?: Record<string, string>) {
             await rig.emulator.setFaults({ ...FAULTS, seed });
             const started = Date.now();
-            const result = await rig.run(label, engine, op, op === "destroy" ? undefined : listenerProgram(specs));
+            const result = await rig.run(label, engine, op, op === "destroy" || op === "refresh" ? undefined : listenerProgram(specs), env);
             timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)} s`);
             await rig.emulator.setFaults({});
             expectOk(result, label);
@@ -80,6 +80,15 @@ describe("reliability: fault soak (20% transient failures)", function () {
 
         const again = await phase("preview", "preview", changed, FAULTS.seed! + 2);
         expect(again.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`), "nothing left to do after the change").to.deep.equal([]);
+        // Reads are coalesced into listings; the same preview with one read per listener (as without the
+        // listing's RAM action), and a refresh, under the same faults.
+        const perListener = await phase("preview, per-listener reads", "preview", changed, FAULTS.seed! + 4, { SLB_LISTENER_COALESCE_READS: "off" });
+        expect(perListener.steps.filter((s) => s.op !== "same").map((s) => `${s.op} ${s.name}`), "per-listener reads agree").to.deep.equal([]);
+        const refreshed = await phase("refresh", "refresh", changed, FAULTS.seed! + 5);
+        // (Refresh writes back inputs without values equal to the service defaults; outputs must not change.)
+        const outputChanges = (d?: string) => (d ?? "").replace(/^changed: /, "").split(", ").filter((k) => k && !k.startsWith("inputs."));
+        expect(refreshed.steps.filter((s) => s.op !== "read" || outputChanges(s.detail).length > 0).map((s) => `${s.op} ${s.name} ${s.detail}`),
+            "refresh finds no output changed").to.deep.equal([]);
 
         await phase("destroy", "destroy", [], FAULTS.seed! + 3);
         expect(stateIds(engine)).to.deep.equal([]);

@@ -416,11 +416,13 @@ export class Rig {
     }
 
     /** Runs an operation and hands its output and the state file to the secret watch. */
-    async run(label: string, engine: Engine, op: "preview" | "up" | "refresh" | "destroy", program?: Program): Promise<OperationResult> {
-        const result = op === "preview" ? await engine.preview(program)
-            : op === "up" ? await engine.up(program)
-            : op === "refresh" ? await engine.refresh()
-            : await engine.destroy();
+    async run(label: string, engine: Engine, op: "preview" | "up" | "refresh" | "destroy", program?: Program,
+        env?: Record<string, string>): Promise<OperationResult> {
+        const o = env ? { env } : {};
+        const result = op === "preview" ? await engine.preview(program, o)
+            : op === "up" ? await engine.up(program, o)
+            : op === "refresh" ? await engine.refresh(o)
+            : await engine.destroy(o);
         secrets.operation(`${label} (${op})`, result, engine.statePath);
         return result;
     }
