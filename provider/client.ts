@@ -56,11 +56,9 @@ function sdk(): ReturnType<typeof loadSdk> {
 }
 
 function loadSdk() {
-    /* eslint-disable @typescript-eslint/no-require-imports */
     const client = require("@alicloud/openapi-client") as typeof import("@alicloud/openapi-client");
     const util = require("@alicloud/openapi-util") as typeof import("@alicloud/openapi-util");
     const tea = require("@alicloud/tea-util") as typeof import("@alicloud/tea-util");
-    /* eslint-enable @typescript-eslint/no-require-imports */
     return { OpenApi: client.default, Config: client.Config, OpenApiRequest: client.OpenApiRequest, Params: client.Params,
         query: util.default.query, RuntimeOptions: tea.RuntimeOptions };
 }

@@ -59,7 +59,7 @@ for (const sig of ["v3", "v1"] as const) {
                 Scheduler: "rr", PersistenceTimeout: 30, EstablishedTimeout: 300, HealthCheckType: "http", HealthCheckURI: "/healthz",
                 HealthCheckDomain: "example.com", HealthCheckHttpCode: "http_2xx,http_3xx", HealthCheckConnectPort: 8081, healthCheckInterval: 3,
                 HealthCheckConnectTimeout: 4, HealthyThreshold: 4, UnhealthyThreshold: 5, AclStatus: "on", AclType: "white", AclId: acl,
-                ConnectionDrain: "on", ConnectionDrainTimeout: 60, Description: "all of it", ProxyProtocolV2Enabled: true,
+                ConnectionDrain: "on", ConnectionDrainTimeout: 60, Description: "all-of-it", ProxyProtocolV2Enabled: true,
                 Tag: [{ Key: "team", Value: "web" }, { Key: "empty", Value: "" }],
             });
             await tcp(lbId, 81, { BackendServerPort: undefined, VServerGroupId: vsg, HealthCheckSwitch: "off" });
