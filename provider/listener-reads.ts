@@ -4,9 +4,11 @@
 // load balancers each, paged as needed; each caller gets its own listener, in the attribute call's shape, or
 // "absent".
 //
-// Gathering: a lone read goes at once; reads that come while a round runs wait for it ("until the current batch
-// returns") and then gather until none has come for burstGapMs (at most maxWindowMs), unless they are status polls
-// among our own changes; a read that comes while a listing of its load balancer is on its way joins it. (The real
+// Gathering: a lone read goes at once; reads that come together, or while other reads are on their way, gather until
+// none has come for burstGapMs (at most maxWindowMs), unless they are status polls among our own changes; a read that
+// comes while a listing of its load balancer is on its way joins it. Rounds run side by side: a read never waits for
+// a round it cannot join (through the real engine, which runs a bounded number of steps, waiting for the current
+// round made a refresh of 200 listeners 40 % slower than one read per listener). (The real
 // engine sends Check and Diff one resource at a time, so a preview's reads seldom overlap there; a refresh, the
 // status waits of parallel creates and deletes, and the engine harness, which diffs every resource at once, do.)
 //
@@ -122,7 +124,8 @@ interface RegionQueue {
     parked: Waiter[];
     /** Listings on their way. */
     readonly groups: Set<Group>;
-    running: boolean;
+    /** Rounds on their way (they run side by side: a read never waits for a round it cannot join). */
+    inFlight: number;
     /** Start the next round without gathering (its reads have waited already). */
     urgent: boolean;
     timer?: NodeJS.Timeout;
@@ -196,7 +199,7 @@ export class ListenerReads {
     private region(regionId: string): RegionQueue {
         let q = this.regions.get(regionId);
         if (!q) {
-            q = { regionId, ready: [], parked: [], groups: new Set(), running: false, urgent: false };
+            q = { regionId, ready: [], parked: [], groups: new Set(), inFlight: 0, urgent: false };
             this.regions.set(regionId, q);
         }
         return q;
@@ -239,13 +242,15 @@ export class ListenerReads {
         this.kick(q);
     }
 
-    /** (Re)arms the start of the next round: after the gap, within the window; a running round starts it when it ends. */
+    /** (Re)arms the start of the next round: after the gap, within the window. */
     private kick(q: RegionQueue): void {
-        if (q.running || q.ready.length === 0) return;
+        if (q.ready.length === 0) return;
         const queued = q.ready.map((w) => w.queuedAt);
-        // Several reads waiting while none of our changes runs: more are likely on their way (a preview's diffs come
-        // over a few hundred ms). Reads among our changes are status polls: they come one by one, each after its change.
-        const gap = queued.length > 1 && !this.changedLately(q.regionId) ? this.options.burstGapMs : this.options.gapMs;
+        // Several reads waiting, or reads already on their way, while none of our changes runs: more are likely to
+        // come (a refresh's reads, a preview's diffs in the harness). A read with none other in flight goes at once (the
+        // real engine's diffs come one after the other). Reads among our changes are status polls: each after its change.
+        const burst = (queued.length > 1 || q.inFlight > 0) && !this.changedLately(q.regionId);
+        const gap = burst ? this.options.burstGapMs : this.options.gapMs;
         const due = q.urgent ? 0 : Math.min(Math.max(...queued) + gap, Math.min(...queued) + this.options.maxWindowMs);
         if (q.timer) clearTimeout(q.timer);
         q.timer = setTimeout(() => {
@@ -289,7 +294,7 @@ export class ListenerReads {
     }
 
     private startRound(q: RegionQueue): void {
-        if (q.running || q.ready.length === 0) return;
+        if (q.ready.length === 0) return;
         // Reads waiting for a busy load balancer ride along: the listings are sent anyway, and are fresh for them too.
         const taken = [...q.ready, ...q.parked];
         q.ready = [];
@@ -303,11 +308,10 @@ export class ListenerReads {
             else now.push(w);
         }
         if (now.length === 0) return;
-        q.running = true;
+        q.inFlight++;
         // serve() settles every read itself; a bug must still not leave a caller waiting forever.
         void this.serve(q, now).catch((e: unknown) => now.forEach((w) => w.reject(e))).finally(() => {
-            q.running = false;
-            this.kick(q);
+            q.inFlight--;
         });
     }
 
