@@ -6,21 +6,15 @@ import { startEmulator, type Emulator } from "../../emulator";
 import { ACTIONS, createSlbModel } from "../../emulator/model";
 import type { SlbModel } from "../../emulator/types";
 import { slbClient, type SlbClient } from "../support/slb-client";
+import { rejection } from "./wire-raw";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const REGION = "cn-hangzhou";
 const FAST = { transitionMs: 20, changeMs: 5 };
 const SIGS = ["v3", "v1"] as const;
 const UUID = /^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$/;
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-async function rejection(p: Promise<unknown>): Promise<any> {
-    try {
-        await p;
-    } catch (e) {
-        return e;
-    }
-    throw new Error("expected the call to fail, but it succeeded");
-}
 
 /** Asserts the SDK error's code, HTTP status and (optionally) message fragment. */
 async function expectCode(p: Promise<unknown>, status: number, code: string, message?: string): Promise<void> {

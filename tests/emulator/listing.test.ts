@@ -8,20 +8,13 @@ import { createSlbModel } from "../../emulator/model";
 import type { SlbModel } from "../../emulator/types";
 import { attributeShape } from "../../provider/listing";
 import { slbClient, type SlbClient } from "../support/slb-client";
+import { rejection } from "./wire-raw";
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
 
 const REGION = "cn-hangzhou";
 const FAST = { transitionMs: 0, changeMs: 0 };
 const LISTING = "DescribeLoadBalancerListeners";
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-async function rejection(p: Promise<unknown>): Promise<any> {
-    try {
-        await p;
-    } catch (e) {
-        return e;
-    }
-    throw new Error("expected the call to fail, but it succeeded");
-}
 
 for (const sig of ["v3", "v1"] as const) {
     describe(`${LISTING} over HTTP (${sig} signatures)`, function () {

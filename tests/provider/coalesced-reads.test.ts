@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { TcpListenerProvider } from "../../provider";
 import { SlbClient } from "../../provider/client";
-import { configured } from "../support/provider-fixture";
+import { configured, stderrOf } from "../support/provider-fixture";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, slbClient } from "../support/slb-client";
 
 const REGION = "cn-hangzhou";
@@ -23,21 +23,6 @@ function providerFor(emulator: Emulator, opts: { key?: { id: string; secret: str
         "alicloud:endpoints": JSON.stringify([{ slb: emulator.endpoint }]),
         "slbListener:retryTimeoutSeconds": String(opts.retryTimeoutSeconds ?? 20),
     });
-}
-
-/** Lines written to stderr while `work` runs. */
-async function stderrOf<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
-    const lines: string[] = [];
-    const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string | Uint8Array) => {
-        lines.push(...String(chunk).split("\n").filter(Boolean));
-        return true;
-    }) as typeof process.stderr.write;
-    try {
-        return { result: await work(), lines };
-    } finally {
-        process.stderr.write = original;
-    }
 }
 
 /** Runs `work` with reads not coalesced in clients made meanwhile (the switch is read when a client is made). */

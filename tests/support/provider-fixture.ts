@@ -19,6 +19,21 @@ export interface ProviderFixture {
     close(): Promise<void>;
 }
 
+/** Lines written to stderr while `work` runs (and kept from the terminal). */
+export async function stderrOf<T>(work: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+    const lines: string[] = [];
+    const original = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string | Uint8Array) => {
+        lines.push(...String(chunk).split("\n").filter(Boolean));
+        return true;
+    }) as typeof process.stderr.write;
+    try {
+        return { result: await work(), lines };
+    } finally {
+        process.stderr.write = original;
+    }
+}
+
 export function configured(values: Record<string, string>): TcpListenerProvider {
     const provider = new TcpListenerProvider();
     void provider.configure({ config: { get: (k: string) => values[k], require: (k: string) => values[k] } } as never);
@@ -41,19 +56,7 @@ export async function providerFixture(options: { spec?: string; retryTimeoutSeco
         emulator, provider, slb, lbId: lb.LoadBalancerId as string,
         calls: (action) => emulator.requests().filter((r) => !action || r.action === action).length,
         resetCalls: () => emulator.clearRequests(),
-        async stderrOf(work) {
-            const lines: string[] = [];
-            const original = process.stderr.write.bind(process.stderr);
-            process.stderr.write = ((chunk: string | Uint8Array) => {
-                lines.push(...String(chunk).split("\n").filter(Boolean));
-                return true;
-            }) as typeof process.stderr.write;
-            try {
-                return { result: await work(), lines };
-            } finally {
-                process.stderr.write = original;
-            }
-        },
+        stderrOf,
         close: () => emulator.close(),
     };
 }
