@@ -244,6 +244,51 @@ describe("coalesced listener reads (scripted backend)", () => {
         expect(backend.count("one")).to.equal(0);
     });
 
+    it("rounds run side by side: reads that cannot join the listing on its way do not wait for it", async () => {
+        const backend = new FakeBackend();
+        backend.latencyMs = 150;
+        backend.add("lb-a", [80, 81]);
+        backend.add("lb-b", [90, 91]);
+        const reads = new ListenerReads(backend, OPTIONS);
+        const started = Date.now();
+        const slow = Promise.all([reads.read(key("lb-a", 80)), reads.read(key("lb-a", 81))]);
+        await sleep(20);
+        // lb-b is not in the listing on its way: its reads go in a listing of their own at once.
+        const other = await Promise.all([reads.read(key("lb-b", 90)), reads.read(key("lb-b", 91))]);
+        const otherDone = Date.now() - started;
+        const first = await slow;
+        const firstDone = Date.now() - started;
+        expect(other.map((l) => l?.values.listenerPort)).to.deep.equal([90, 91]);
+        expect(first.map((l) => l?.values.listenerPort)).to.deep.equal([80, 81]);
+        expect(backend.calls.map((c) => [c.action, c.lbs])).to.deep.equal([["list", ["lb-a"]], ["list", ["lb-b"]]]);
+        const [a, b] = backend.calls;
+        expect(b.at - a.at, "the second listing was sent while the first was on its way").to.be.below(backend.latencyMs);
+        expect(otherDone, "answered about one listing's latency after it was asked for, not after the first round").to.be.below(firstDone + 100);
+    });
+
+    it("a lone read goes at once, but gathers with the reads that follow it while others are on their way", async () => {
+        const backend = new FakeBackend();
+        backend.latencyMs = 60;
+        backend.add("lb-a", [80, 81, 82]);
+        backend.add("lb-b", [90, 91]);
+        const reads = new ListenerReads(backend, { ...OPTIONS, gapMs: 0, burstGapMs: 15 });
+        // Nothing else on its way: one attribute call, sent without waiting.
+        const t0 = Date.now();
+        await reads.read(key("lb-a", 80));
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["one"]);
+        expect(backend.calls[0].at - t0).to.be.below(10);
+        backend.calls.length = 0;
+        // A listing of lb-a on its way: reads of lb-b that come one after the other gather into one listing.
+        const first = Promise.all([reads.read(key("lb-a", 81)), reads.read(key("lb-a", 82))]);
+        await sleep(30); // the two gather for 15 ms, then their listing takes 60
+        const lone = reads.read(key("lb-b", 90));
+        await sleep(5);
+        const next = reads.read(key("lb-b", 91));
+        await Promise.all([first, lone, next]);
+        expect(backend.calls.map((c) => [c.action, c.lbs])).to.deep.equal([["list", ["lb-a"]], ["list", ["lb-b"]]]);
+        expect(backend.calls[1].at - backend.calls[0].at, "sent while the first listing was on its way").to.be.below(backend.latencyMs);
+    });
+
     it("a read of a listener with our change in flight waits for the change to end", async () => {
         const backend = new FakeBackend();
         backend.add("lb-a", [80, 81]);
