@@ -3,7 +3,7 @@
 
 import type OpenApi from "@alicloud/openapi-client";
 import { Credentials, Endpoint } from "./config";
-import { currentDeadline } from "./deadline";
+import { deadlineOr } from "./deadline";
 import { SlbApiError } from "./errors";
 import { DEFAULT_READ_OPTIONS, ListenerReads, coalescingFromEnv } from "./listener-reads";
 import { LISTING_ACTION } from "./listing";
@@ -111,7 +111,7 @@ export class SlbClient {
     async call(action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
         const started = Date.now();
         // The operation's bound when the call is part of one (it includes time queued behind other changes).
-        const deadline = currentDeadline() ?? started + this.options.retryTimeoutMs;
+        const deadline = deadlineOr(started, this.options.retryTimeoutMs);
         let said = false;
         const { OpenApiRequest, Params, RuntimeOptions, query: flatten } = sdk();
         const api = this.openApi();

@@ -18,6 +18,11 @@ export function currentDeadline(): number | undefined {
     return current.getStore();
 }
 
+/** The enclosing operation's deadline, or `boundMs` after `started` for work outside any operation. */
+export function deadlineOr(started: number, boundMs: number): number {
+    return current.getStore() ?? started + boundMs;
+}
+
 /**
  * Runs `work` with exactly this deadline, or with none when undefined (the calls then use their own bound): for work
  * done on behalf of several operations, such as one listing that answers the reads of many (listener-reads.ts).

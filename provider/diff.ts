@@ -5,7 +5,8 @@
 import { desiredValue } from "./desired";
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
 import { FieldChange, LiveListener, desiredTags, settledStatus } from "./mapping";
-import { SECRET_SHOWN, isSecretPath, isUnknown, secretPaths } from "./validate";
+import { coversPath, pathSet } from "./paths";
+import { SECRET_SHOWN, isUnknown, secretPaths } from "./validate";
 
 /** What the listener looks like: recorded outputs or the live listener, in input names. */
 export type ListenerState = LiveListener;
@@ -112,13 +113,7 @@ export function hasChanges(d: StateDiff): boolean {
 
 /** The paths of the resource's ignoreChanges option (TcpListener hands it over as the ignoreChanges input). */
 export function ignoredPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
-    const paths = Array.isArray(inputs.ignoreChanges) ? inputs.ignoreChanges.filter((p): p is string => typeof p === "string") : [];
-    // The option accepts tags["key"] as well as tags.key.
-    return new Set(paths.map((p) => p.replace(/^tags\[["'](.*)["']\]$/, "tags.$1")));
-}
-
-function isIgnored(ignored: ReadonlySet<string>, path: string): boolean {
-    return ignored.has(path) || (path.startsWith("tags.") && ignored.has("tags"));
+    return pathSet(inputs.ignoreChanges);
 }
 
 /**
@@ -161,8 +156,8 @@ export function driftReport(id: string, inputs: Record<string, unknown>, recorde
     const secrets = secretPaths(inputs);
     const ignored = ignoredPaths(inputs);
     const line = (path: string, now: unknown, want: unknown) =>
-        `${id}: ${path} is ${show(now, isSecretPath(secrets, path))}, want ${show(want, isSecretPath(secrets, path))}` +
-        (isIgnored(ignored, path) ? " (left as it is: ignoreChanges)" : "");
+        `${id}: ${path} is ${show(now, coversPath(secrets, path))}, want ${show(want, coversPath(secrets, path))}` +
+        (coversPath(ignored, path) ? " (left as it is: ignoreChanges)" : "");
     const lines: string[] = [];
     const liveDiff = compareState(inputs, live);
     const changed = new Set([...liveDiff.updates.map((u) => u.field.input), ...liveDiff.replaces]);

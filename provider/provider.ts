@@ -5,7 +5,7 @@ import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { SlbClient, ListenerKey } from "./client";
 import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
-import { currentDeadline, withDeadline } from "./deadline";
+import { currentDeadline, deadlineOr, withDeadline } from "./deadline";
 import { desiredValue } from "./desired";
 import { StateDiff, compareState, driftReport, hasChanges, ignoredPaths, stateFromOutputs, withoutIgnoredDrift } from "./diff";
 import { SlbApiError, explain } from "./errors";
@@ -233,7 +233,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     /** Polls only as often as a transition needs: 150 ms, then doubling up to 2 s, until the deadline. */
     private async waitFor(client: SlbClient, key: ListenerKey, want: "running" | "stopped" | "deleted"): Promise<LiveListener | undefined> {
         const started = Date.now();
-        const deadline = currentDeadline() ?? started + this.settings().retryTimeoutMs;
+        const deadline = deadlineOr(started, this.settings().retryTimeoutMs);
         // A delete is usually done when its call answers: look at once. Start and stop take a transition.
         let delay = want === "deleted" ? 0 : 150;
         let said = false;

@@ -3,6 +3,7 @@
 // for any type) are skipped, and so is every cross-field rule that depends on them.
 
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, isSet, rangeWords } from "./fields";
+import { coversPath, pathSet } from "./paths";
 import { UNKNOWN, isUnknown } from "./unknown";
 
 export { UNKNOWN, isUnknown };
@@ -23,13 +24,7 @@ export const SECRET_SHOWN = "[secret]";
  * TcpListener sets. Their values are never printed.
  */
 export function secretPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
-    const names = inputs.secretInputs;
-    return new Set(Array.isArray(names) ? names.filter((n): n is string => typeof n === "string") : []);
-}
-
-/** Whether the value at `path` (an input name, or tags.<key>) was given as a secret. */
-export function isSecretPath(secrets: ReadonlySet<string>, path: string): boolean {
-    return secrets.has(path) || (path.startsWith("tags.") && secrets.has("tags"));
+    return pathSet(inputs.secretInputs);
 }
 
 /** A short, safe rendering of a received value for error messages. */
@@ -167,7 +162,7 @@ export function validateInputs(raw: unknown): Failure[] {
             if (field.required) failures.push({ property: field.input, reason: `${field.input} is required` });
             continue;
         }
-        const problem = checkValue(field, value, isSecretPath(secrets, field.input));
+        const problem = checkValue(field, value, coversPath(secrets, field.input));
         if (problem) {
             invalid.add(field.input);
             failures.push({ property: field.input, reason: `${field.input} ${problem}` });
