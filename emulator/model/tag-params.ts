@@ -30,21 +30,27 @@ function collect(p: Params, prefix: string): RawTag[] {
     return [...byN.values()].sort((a, b) => a.n - b.n);
 }
 
+/** The page's rule for tag keys and values alike (in any case, see MODEL.md): no aliyun/acs: prefix, no http(s)://. */
+function reservedText(text: string, what: "key" | "value"): string | undefined {
+    const lower = text.toLowerCase();
+    if (lower.startsWith("aliyun") || lower.startsWith("acs:")) return `The ${what} must not start with aliyun or acs:.`;
+    if (lower.includes("http://") || lower.includes("https://")) return `The ${what} must not contain http:// or https://.`;
+    return undefined;
+}
+
 export function checkTagKey(key: string | undefined): string {
     if (key === undefined || key === "") throw ModelErrors.tagKey("The key must not be empty.");
     if (charLength(key) > 64) throw ModelErrors.tagKey("The key must be at most 64 characters.");
-    const lower = key.toLowerCase();
-    if (lower.startsWith("aliyun") || lower.startsWith("acs:")) throw ModelErrors.tagKey("The key must not start with aliyun or acs:.");
-    if (lower.includes("http://") || lower.includes("https://")) throw ModelErrors.tagKey("The key must not contain http:// or https://.");
+    const reserved = reservedText(key, "key");
+    if (reserved) throw ModelErrors.tagKey(reserved);
     return key;
 }
 
 export function checkTagValue(value: string | undefined): string {
     const v = value ?? "";
     if (charLength(v) > 128) throw ModelErrors.tagValue("The value must be at most 128 characters.");
-    const lower = v.toLowerCase();
-    if (lower.startsWith("aliyun") || lower.startsWith("acs:")) throw ModelErrors.tagValue("The value must not start with aliyun or acs:.");
-    if (lower.includes("http://") || lower.includes("https://")) throw ModelErrors.tagValue("The value must not contain http:// or https://.");
+    const reserved = reservedText(v, "value");
+    if (reserved) throw ModelErrors.tagValue(reserved);
     return v;
 }
 
