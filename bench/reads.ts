@@ -5,7 +5,7 @@
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { COALESCE_ENV } from "../provider/listener-reads";
-import { PulumiCli, describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
+import { PulumiCli, describeCli } from "../scripts/pulumi-cli";
 import { CliStack, RunResult } from "../tests/cli/stack";
 import { ProviderHost, PropertyMap } from "../tests/harness";
 import { stackConfig } from "./engine-rows";
@@ -14,8 +14,11 @@ import { PER_LISTENER_READS, World, WorldSettings, analyse, failuresOf, listener
 
 export interface ReadsSettings {
     latencyMs: number;
-    transitionMs: number;
     changeMs: number;
+    /** The benchmark's emulator settings for a world of this many load balancers (the run's flags included). */
+    world: (loadBalancers: number) => WorldSettings;
+    /** The CLI for the real-engine rows, located once by the run (undefined: none, or skipped). */
+    cli: PulumiCli | undefined;
 }
 
 type Mode = "coalesced" | "per-listener";
@@ -45,10 +48,6 @@ export interface ReadsFigures {
     problems: string[];
 }
 
-function worldSettings(s: ReadsSettings, loadBalancers: number): WorldSettings {
-    return { timings: { transitionMs: s.transitionMs, changeMs: s.changeMs }, faults: { latencyMs: s.latencyMs }, loadBalancers };
-}
-
 function progress(line: string): void {
     process.stderr.write(`[bench] ${line}\n`);
 }
@@ -69,7 +68,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
     };
 
     // -- 200 listeners on 4 load balancers: preview, refresh, preview under 20 calls/s, destroy
-    const world = await World.start(worldSettings(s, FLEET.lbs));
+    const world = await World.start(s.world(FLEET.lbs));
     let firstResource: { urn: string; inputs: PropertyMap } | undefined;
     try {
         const program = listenerProgram(world.specs(FLEET.n, FLEET.lbs));
@@ -146,7 +145,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
     for (const UP of UPS) {
         progress(`figure 6: up of ${UP.n} listeners on ${UP.lbs} load balancer(s), coalesced and per-listener`);
         const up = await per(async (mode) => {
-            const w = await World.start(worldSettings(s, UP.lbs));
+            const w = await World.start(s.world(UP.lbs));
             try {
                 const m = check(`up ${mode}`, await w.measure((e) => e.up(listenerProgram(w.specs(UP.n, UP.lbs)), { env: envOf(mode) })));
                 const a = analyse(m.calls);
@@ -181,8 +180,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
         });
         raw.coldStart = cold;
     }
-    const cli = skipRequested() ? undefined : locateCli();
-    const engine = cli ? { cli: describeCli(cli), rows: await realEngineReads(cli, s, problems) } : undefined;
+    const engine = s.cli ? { cli: describeCli(s.cli), rows: await realEngineReads(s.cli, s, problems) } : undefined;
     return { rows, engine, raw, problems };
 }
 
@@ -212,7 +210,7 @@ export async function realEngineReads(cli: PulumiCli, s: ReadsSettings, problems
     };
     const text = (x: { wallMs: number; a: ReturnType<typeof analyse> }) => `${x.a.total} calls (${x.a.reads} reads), wall ${sec(x.wallMs)} s, API span ${sec(x.a.spanMs)} s`;
     {
-        const world = await World.start(worldSettings(s, FLEET.lbs));
+        const world = await World.start(s.world(FLEET.lbs));
         const stack = await CliStack.create({ cli, project: "bench", stack: "reads", program: listenerProgram(world.specs(FLEET.n, FLEET.lbs)), config: stackConfig(world), label: "bench-reads" });
         try {
             progress(`figure 6, real engine: creating ${FLEET.n} listeners on ${FLEET.lbs} load balancers through pulumi`);
@@ -238,7 +236,7 @@ export async function realEngineReads(cli: PulumiCli, s: ReadsSettings, problems
     const results: Record<Mode, { wallMs: number; a: ReturnType<typeof analyse> }> = {} as never;
     for (const mode of MODES) {
         progress(`figure 6, real engine: up of ${UP.n} on ${UP.lbs} load balancer, ${mode}`);
-        const world = await World.start(worldSettings(s, UP.lbs));
+        const world = await World.start(s.world(UP.lbs));
         const stack = await CliStack.create({ cli, project: "bench", stack: `up-${mode}`, program: listenerProgram(world.specs(UP.n, UP.lbs)), config: stackConfig(world), label: `bench-reads-up-${mode}` });
         try {
             results[mode] = await inMode(mode, () => run(world, `up ${mode}`, () => stack.up()));

@@ -14,7 +14,7 @@ import { benchArgsOrExit } from "./args";
 import { ReadsFigures, printReads, readsFigures } from "./reads";
 import { Cell, median, pct, ratio, sec, table } from "./table";
 import { EngineRow, engineRows } from "./engine-rows";
-import { describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
+import { PulumiCli, describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, PER_LISTENER_READS, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
 const args = benchArgsOrExit(process.argv.slice(2));
@@ -493,8 +493,7 @@ function verdicts(f1: Figure1 | undefined, s: ScaleResult): Verdict[] {
 // ---------------------------------------------------------------------------------------------------------
 // The headline rows again through the real Pulumi engine (bench/engine-rows.ts), beside the harness's
 
-async function realEngine(s: ScaleResult): Promise<{ cli: string; rows: EngineRow[] } | undefined> {
-    const cli = skipRequested() ? undefined : locateCli();
+async function realEngine(s: ScaleResult, cli: PulumiCli | undefined): Promise<{ cli: string; rows: EngineRow[] } | undefined> {
     if (!cli) {
         say("### Real engine");
         say();
@@ -552,10 +551,14 @@ async function main(): Promise<void> {
     const p = f1 && FIGURES.has(4) ? await providerFigures(f1.stateText) : undefined;
     if (p) printProvider(p);
     if (FIGURES.has(5)) printDestroy(s.destroy);
-    const reads: ReadsFigures | undefined = FIGURES.has(6) ? await readsFigures(SETTINGS) : undefined;
+    // Located once: each look runs `pulumi version` for every candidate on PATH and hashes the build inputs.
+    const cli = skipRequested() ? undefined : locateCli();
+    const reads: ReadsFigures | undefined = FIGURES.has(6)
+        ? await readsFigures({ latencyMs: SETTINGS.latencyMs, changeMs: SETTINGS.changeMs, world: (lbs) => worldSettings(lbs), cli })
+        : undefined;
     if (reads) printReads(reads, say);
 
-    const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s) : undefined;
+    const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s, cli) : undefined;
 
     const v = [...verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s),
         ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met })),

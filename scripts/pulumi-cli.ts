@@ -121,13 +121,29 @@ export function writePlugin(): void {
     fs.writeFileSync(file, PLUGIN_SCRIPT, { mode: 0o755 });
 }
 
+function linkTarget(link: string): string | undefined {
+    try {
+        return fs.readlinkSync(link);
+    } catch {
+        return undefined;
+    }
+}
+
 function cli(bin: string, version: string, source: PulumiCli["source"], search: Search = {}): PulumiCli {
     // The Automation API runs <root>/bin/pulumi: a CLI elsewhere gets a symlink in such a layout.
     if (path.basename(path.dirname(bin)) !== "bin") {
         const link = path.join(search.linkRoot ?? path.join(ROOT, ".tools", "pulumi", "on-path"), "bin", "pulumi");
-        fs.mkdirSync(path.dirname(link), { recursive: true });
-        fs.rmSync(link, { force: true });
-        fs.symlinkSync(bin, link);
+        // Left alone when it already points there: test files look the CLI up in parallel workers.
+        if (linkTarget(link) !== bin) {
+            fs.mkdirSync(path.dirname(link), { recursive: true });
+            fs.rmSync(link, { force: true });
+            try {
+                fs.symlinkSync(bin, link);
+            } catch (e) {
+                // Another worker made the same link meanwhile.
+                if ((e as NodeJS.ErrnoException).code !== "EEXIST" || linkTarget(link) !== bin) throw e;
+            }
+        }
         bin = link;
     }
     return { bin, root: path.dirname(path.dirname(bin)), version, source, pluginDir: BIN_DIR };
