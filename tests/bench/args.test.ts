@@ -1,21 +1,14 @@
 // The benchmark's command line: defaults, every bad flag or value refused with a message naming it, and the
 // process behaviour `npm run bench -- ...` shows: usage only on --help (exit 0), message + usage + exit 2 on bad input.
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as path from "path";
 import { FIGURE_NUMBERS, parseBenchArgs, USAGE } from "../../bench/args";
 import { UsageError } from "../../emulator/cli-args";
+import { runNode } from "../support/node-process";
 
 const RUN = path.resolve(__dirname, "..", "..", "bench", "run.js");
 
-function runBench(args: string[]) {
-    const child = spawn(process.execPath, [RUN, ...args], { stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.on("close", (code) => res({ code, stdout, stderr })));
-}
+const runBench = (args: string[]) => runNode(RUN, args);
 
 describe("bench command line", function () {
     this.timeout(30000);

@@ -24,9 +24,17 @@ describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
         return file;
     }
 
-    it("the pinned version is the one tools/pulumi/go.mod requires", () => {
-        const gomod = fs.readFileSync(path.join(ROOT, "tools", "pulumi", "go.mod"), "utf8");
-        expect(gomod).to.contain(`github.com/pulumi/pulumi/pkg/v3 v${pinnedVersion()}`);
+    it("the pinned version: the CLI and its SDK at one version in go.mod, checksummed in go.sum, not below the minimum", () => {
+        const dir = path.join(ROOT, "tools", "pulumi");
+        const gomod = fs.readFileSync(path.join(dir, "go.mod"), "utf8");
+        const gosum = fs.readFileSync(path.join(dir, "go.sum"), "utf8");
+        const version = pinnedVersion();
+        expect(gomod).to.match(new RegExp(`github\\.com/pulumi/pulumi/sdk/v3 v${version.replace(/\./g, "\\.")}\\b`));
+        expect(gosum).to.contain(`github.com/pulumi/pulumi/pkg/v3 v${version} h1:`);
+        const [major, minor] = version.split(".").map(Number);
+        const [, minMinor] = MIN_VERSION.split(".").map(Number);
+        expect(major).to.equal(3);
+        expect(minor).to.be.at.least(minMinor);
     });
 
     it(`uses a pulumi on PATH at a compatible version (v${MIN_VERSION} or newer) as it is`, () => {

@@ -142,6 +142,17 @@ function argv0(pid: number): string | undefined {
     }
 }
 
+/** The Automation API's handle on a CLI; getting one runs `pulumi version`, so once per CLI and process. */
+const commands = new Map<string, Promise<PulumiCommand>>();
+function commandFor(root: string): Promise<PulumiCommand> {
+    let command = commands.get(root);
+    if (!command) {
+        command = PulumiCommand.get({ root, skipVersionCheck: true });
+        commands.set(root, command);
+    }
+    return command;
+}
+
 export class CliStack {
     /** Every run so far (for the secret scan and for failure messages). */
     readonly runs: RunResult[] = [];
@@ -173,7 +184,7 @@ export class CliStack {
             // Nothing of the caller's Pulumi account reaches these runs.
             PULUMI_ACCESS_TOKEN: "",
         };
-        const pulumiCommand = await PulumiCommand.get({ root: o.cli.root, skipVersionCheck: true });
+        const pulumiCommand = await commandFor(o.cli.root);
         const program = typeof o.program === "string" ? moduleProgram(o.program) : o.program;
         const stack = await LocalWorkspace.createOrSelectStack(
             { stackName, projectName: o.project, program: async () => (await program()) as Record<string, unknown> },

@@ -5,6 +5,7 @@ import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { runNode } from "../support/node-process";
 import { admin, slbClient } from "../support/slb-client";
 import { rejection } from "./wire-raw";
 
@@ -34,14 +35,7 @@ function startCli(args: string[]): Promise<Running> {
     });
 }
 
-function runCli(args: string[]) {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: "pipe" });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    return new Promise<{ code: number | null; stdout: string; stderr: string }>((res) => child.on("close", (code) => res({ code, stdout, stderr })));
-}
+const runCli = (args: string[]) => runNode(CLI, args);
 
 describe("slb-emulator CLI", function () {
     this.timeout(15000);

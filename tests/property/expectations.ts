@@ -4,7 +4,7 @@
 // service hides at times (notReportedWith) is compared only when the service shows it. One service rule is not table data
 // and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
 // "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
-import { CONFIG_FIELDS, FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";
+import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";
 import { DescribeBody, SERVICE_TAG_PREFIXES } from "../support/property-world";
 import { Config, effective } from "./arbitraries";
 
@@ -132,5 +132,3 @@ export function refreshMismatches(outputs: Record<string, unknown>, body: Descri
     if (outputs.status !== settled(body.Status)) out.push({ field: "status", want: settled(body.Status), got: outputs.status });
     return out;
 }
-
-export { FIELD_BY_INPUT };

@@ -8,7 +8,7 @@ import { PropertyMap } from "../harness/encoding";
 import { EngineSteps, StepFailure, UpResult } from "../support/engine-steps";
 import { DescribeBody, Lane, PropertyWorld, REGION } from "../support/property-world";
 import { CaseInput, Config, OutOfBand, normalise, rawB, serviceTagCount, setParamsFor } from "./arbitraries";
-import { Mismatch, isServiceTag, liveMismatches, liveTags, refreshMismatches, replacementFields, settled } from "./expectations";
+import { Mismatch, isServiceTag, liveMismatches, liveTags, refreshMismatches, replacementFields } from "./expectations";
 
 export const PROJECT = "property";
 export const STACK = "test";
@@ -259,5 +259,3 @@ function tagDelta(m: Mismatch): { kind: string; text: string } {
 export function describeReport(report: CaseReport): string {
     return [...report.findings.map((f) => `FAILED ${f.signature}: ${f.detail}`), ...report.story].join("\n");
 }
-
-export { settled };

@@ -85,6 +85,15 @@ class FakeBackend implements ReadBackend {
     }
 }
 
+/** Three load balancers whose 130 listeners take two pages of a listing (ports 1000+, 2000+, 3000+). */
+function twoPageBackend(): FakeBackend {
+    const backend = new FakeBackend();
+    backend.add("lb-a", Array.from({ length: 50 }, (_, i) => 1000 + i));
+    backend.add("lb-b", Array.from({ length: 50 }, (_, i) => 2000 + i));
+    backend.add("lb-c", Array.from({ length: 30 }, (_, i) => 3000 + i));
+    return backend;
+}
+
 const denied = () => new SlbApiError("DescribeLoadBalancerListeners", "Forbidden.RAM", "User not authorized to operate on the specified resource.", "R-1", 403);
 
 describe("coalesced listener reads (scripted backend)", () => {
@@ -135,10 +144,7 @@ describe("coalesced listener reads (scripted backend)", () => {
     });
 
     it("pages past 100 with NextToken, and confirms a listener missing from a listing of several pages on its own", async () => {
-        const backend = new FakeBackend();
-        backend.add("lb-a", Array.from({ length: 50 }, (_, i) => 1000 + i));
-        backend.add("lb-b", Array.from({ length: 50 }, (_, i) => 2000 + i));
-        backend.add("lb-c", Array.from({ length: 30 }, (_, i) => 3000 + i));
+        const backend = twoPageBackend();
         const reads = new ListenerReads(backend, OPTIONS);
         const wanted = [key("lb-a", 1000), key("lb-c", 3029), key("lb-b", 2049), key("lb-c", 3999)];
         const got = await Promise.all(wanted.map((k) => reads.read(k)));
@@ -148,10 +154,7 @@ describe("coalesced listener reads (scripted backend)", () => {
     });
 
     it("proves many listeners absent from a listing of several pages with one more listing, not one read each", async () => {
-        const backend = new FakeBackend();
-        backend.add("lb-a", Array.from({ length: 50 }, (_, i) => 1000 + i));
-        backend.add("lb-b", Array.from({ length: 50 }, (_, i) => 2000 + i));
-        backend.add("lb-c", Array.from({ length: 30 }, (_, i) => 3000 + i));
+        const backend = twoPageBackend();
         const reads = new ListenerReads(backend, OPTIONS);
         const gone = [key("lb-a", 1990), key("lb-a", 1991), key("lb-c", 3990), key("lb-c", 3991), key("lb-c", 3992)];
         const got = await Promise.all([key("lb-b", 2000), ...gone].map((k) => reads.read(k)));
