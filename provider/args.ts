@@ -273,12 +273,6 @@ export interface TcpListenerOutputs {
     readonly regionId: pulumi.Output<string>;
     /** Whether the listener forwards traffic; a listener stopped outside Pulumi is started again. */
     readonly status: pulumi.Output<"running" | "stopped">;
-    /** Written to the "pulumi-owner" tag so the provider recognises a listener it created itself (for example after a crash between create and start). */
-    readonly owner: pulumi.Output<string | undefined>;
     /** Take over a listener that already uses listenerPort instead of failing (how to bring an existing listener under management). */
     readonly adoptExisting: pulumi.Output<boolean>;
-    /** Properties (or single tags, tags.<key>) whose drift is reported but not repaired: the resource's ignoreChanges option. */
-    readonly ignoreChanges: pulumi.Output<string[] | undefined>;
-    /** Inputs (or single tags, tags.<key>) the program gave as secrets: printed as [secret] in drift lines and errors. */
-    readonly secretInputs: pulumi.Output<string[] | undefined>;
 }

@@ -4,7 +4,7 @@
 import type OpenApi from "@alicloud/openapi-client";
 import { Credentials, Endpoint } from "./config";
 import { deadlineOr } from "./deadline";
-import { SlbApiError } from "./errors";
+import { LoadBalancerNotFound, SlbApiError } from "./errors";
 import { DEFAULT_READ_OPTIONS, ListenerReads, coalescingFromEnv } from "./listener-reads";
 import { LISTING_ACTION } from "./listing";
 import { LiveListener, fromDescribe, tagList } from "./mapping";
@@ -18,13 +18,18 @@ const BASE_DELAY_GUESS_MS = 100;
 export interface ClientOptions {
     readonly endpoint: Endpoint;
     readonly credentials: Credentials;
+    /** The configured bound of an operation (slbListener:retryTimeoutSeconds), quoted in messages. */
     readonly retryTimeoutMs: number;
-    /** Tells the user, once per call, that a call has been retried for a while and why. */
+    /** How long an unreachable endpoint is retried within that bound (slbListener:unreachableTimeoutSeconds). */
+    readonly unreachableTimeoutMs?: number;
+    /** Tells the user that a call has been retried for a while, why, and how long it may go on. */
     readonly say?: (line: string) => void;
 }
 
-/** Retrying longer than this is worth one line to the user. */
+/** Retrying longer than this is worth a line to the user... */
 const SAY_RETRYING_AFTER_MS = 5000;
+/** ...and another one this often while it goes on. */
+export const SAY_AGAIN_EVERY_MS = 30_000;
 
 const RETRY_REASON: Record<RetryKind, string> = {
     busy: "the load balancer is busy",
@@ -39,10 +44,12 @@ export interface ListenerKey {
     readonly listenerPort: number;
 }
 
-/** Codes that mean the listener (or its load balancer) does not exist. */
+/**
+ * Codes that mean the listener does not exist (its load balancer does). A load balancer the service does not know is
+ * another matter (LoadBalancerNotFound): it may be out of this AccessKey's sight rather than gone.
+ */
 function isGone(e: SlbApiError): boolean {
-    return e.code === "ListenerNotFound" || e.code === "InvalidLoadBalancerId.NotFound" ||
-        (e.code === "InvalidParameter" && /resource does not exist/i.test(e.apiMessage));
+    return e.code === "ListenerNotFound" || (e.code === "InvalidParameter" && /resource does not exist/i.test(e.apiMessage));
 }
 
 /**
@@ -112,7 +119,8 @@ export class SlbClient {
         const started = Date.now();
         // The operation's bound when the call is part of one (it includes time queued behind other changes).
         const deadline = deadlineOr(started, this.options.retryTimeoutMs);
-        let said = false;
+        let saidAt: number | undefined;
+        let unreachableSince: number | undefined;
         const { OpenApiRequest, Params, RuntimeOptions, query: flatten } = sdk();
         const api = this.openApi();
         const query = flatten(params);
@@ -135,17 +143,24 @@ export class SlbClient {
                 const e = raw as TeaError;
                 kind = retryKind({ code: e.code, statusCode: e.statusCode, message: e.message });
                 if (kind !== "network") this.unreachable = false;
+                const now = Date.now();
+                if (kind === "network") unreachableSince ??= now;
                 const outage = kind === "network" && this.unreachable;
-                if (!kind || outage || Date.now() + BASE_DELAY_GUESS_MS > deadline) {
+                // An endpoint that refuses connections is given a shorter bound than a busy or throttling service.
+                const giveUpAt = kind === "network" ? Math.min(deadline, unreachableSince! + this.unreachableBoundMs()) : deadline;
+                if (!kind || outage || now + BASE_DELAY_GUESS_MS > giveUpAt) {
                     if (kind === "network") this.unreachable = true;
-                    const why = outage ? OUTAGE_NOTE : kind ? GAVE_UP_NOTE : "";
+                    const why = outage ? OUTAGE_NOTE : kind === "network" ? this.unreachableNote(now - unreachableSince!) : kind ? this.gaveUpNote() : "";
                     throw toApiError(action, e, this.options.endpoint.host, why);
                 }
-                delay = Math.min(backoffMs(kind, attempt), Math.max(0, deadline - Date.now()));
-                if (!said && Date.now() + delay - started > SAY_RETRYING_AFTER_MS) {
-                    said = true;
-                    const what = params.ListenerPort !== undefined ? ` for ${params.LoadBalancerId}:tcp:${params.ListenerPort}` : "";
-                    this.options.say?.(`${action}${what}: ${RETRY_REASON[kind]} (${e.code ?? "no answer"}); retrying for up to ${Math.max(1, Math.round((deadline - started) / 1000))} s`);
+                delay = Math.min(backoffMs(kind, attempt), Math.max(0, giveUpAt - now));
+                const due = saidAt === undefined ? now + delay - started > SAY_RETRYING_AFTER_MS : now - saidAt >= SAY_AGAIN_EVERY_MS;
+                if (due) {
+                    saidAt = now;
+                    const what = params.ListenerPort !== undefined ? ` for ${params.LoadBalancerId}:${params.ListenerPort}` : "";
+                    this.options.say?.(`${action}${what}: ${RETRY_REASON[kind]} (${e.code ?? "no answer"}); retrying for ` +
+                        `${Math.round((now - started) / 1000)} s so far, at most ${Math.max(1, Math.round((giveUpAt - now) / 1000))} s more ` +
+                        `(${this.boundWords(kind)})`);
                 }
             } finally {
                 pacer.done(startedAt, kind === "throttled");
@@ -154,8 +169,31 @@ export class SlbClient {
         }
     }
 
+    private unreachableBoundMs(): number {
+        return this.options.unreachableTimeoutMs ?? this.options.retryTimeoutMs;
+    }
+
+    /** The configured bound that applies, in words. */
+    private boundWords(kind: RetryKind): string {
+        const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+        const operation = `the operation's bound is ${s(this.options.retryTimeoutMs)}, slbListener:retryTimeoutSeconds`;
+        return kind === "network" && this.unreachableBoundMs() < this.options.retryTimeoutMs
+            ? `an unreachable endpoint is retried for ${s(this.unreachableBoundMs())}, slbListener:unreachableTimeoutSeconds; ${operation}`
+            : operation;
+    }
+
+    private gaveUpNote(): string {
+        return ` Retries stopped at the operation's time bound (${Math.round(this.options.retryTimeoutMs / 1000)} s, slbListener:retryTimeoutSeconds).`;
+    }
+
+    private unreachableNote(ms: number): string {
+        return ` The endpoint could not be reached for ${Math.round(ms / 1000)} s (bound: slbListener:unreachableTimeoutSeconds, ` +
+            `${Math.round(this.unreachableBoundMs() / 1000)} s, within slbListener:retryTimeoutSeconds).`;
+    }
+
     /**
-     * The live listener, or undefined when it (or its load balancer) no longer exists. Reads in flight together
+     * The live listener, or undefined when it no longer exists (LoadBalancerNotFound when its load balancer is not
+     * known to the service). Reads in flight together
      * are answered by shared DescribeLoadBalancerListeners calls (listener-reads.ts).
      */
     describeListener(key: ListenerKey): Promise<LiveListener | undefined> {
@@ -168,8 +206,14 @@ export class SlbClient {
             return fromDescribe(await this.call("DescribeLoadBalancerTCPListenerAttribute", keyParams(key)));
         } catch (e) {
             if (e instanceof SlbApiError && isGone(e)) return undefined;
-            throw e;
+            throw this.lbNotFound(key, e);
         }
+    }
+
+    /** InvalidLoadBalancerId.NotFound as a LoadBalancerNotFound naming the region and AccessKey; other errors as they are. */
+    private lbNotFound(key: ListenerKey, e: unknown): unknown {
+        if (!(e instanceof SlbApiError) || e.code !== "InvalidLoadBalancerId.NotFound") return e;
+        return new LoadBalancerNotFound(key.loadBalancerId, key.regionId, this.options.credentials.accessKeyId, e.requestId);
     }
 
     // Changes go through reads.changing(), so that no read of the listener is answered from a listing sent
@@ -201,7 +245,7 @@ export class SlbClient {
             return "deleted";
         } catch (e) {
             if (e instanceof SlbApiError && isGone(e)) return "gone";
-            throw e;
+            throw this.lbNotFound(key, e);
         }
     }
 
@@ -236,7 +280,6 @@ export function listenerResourceId(key: ListenerKey): string {
     return `${key.loadBalancerId}_tcp_${key.listenerPort}`;
 }
 
-const GAVE_UP_NOTE = " Retries stopped at the time limit (slbListener:retryTimeoutSeconds).";
 const OUTAGE_NOTE = " An earlier call already found the endpoint unreachable until its time limit, so this one was not retried.";
 
 function toApiError(action: string, e: TeaError, host: string, note: string): SlbApiError {

@@ -10,6 +10,10 @@ export interface Settings {
     readonly endpoint?: string;
     /** How long retries of one API call and waits for a status may take in total. */
     readonly retryTimeoutMs: number;
+    /** How long an unreachable endpoint is retried (shorter: a refused connection seldom heals within minutes). */
+    readonly unreachableTimeoutMs: number;
+    /** Treat listeners of a load balancer the service does not know as deleted (the user's call: see LoadBalancerNotFound). */
+    readonly missingLoadBalancerIsGone: boolean;
 }
 
 export interface Credentials {
@@ -35,6 +39,7 @@ export class ConfigurationError extends Error {
 }
 
 const DEFAULT_RETRY_TIMEOUT_SECONDS = 300;
+const DEFAULT_UNREACHABLE_TIMEOUT_SECONDS = 60;
 
 function firstSet(...values: Array<string | undefined>): string | undefined {
     return values.find((v) => v !== undefined && v !== "");
@@ -57,13 +62,20 @@ function slbEndpointFromConfig(raw: string | undefined): string | undefined {
     return undefined;
 }
 
-function retryTimeoutMs(raw: string | undefined): number {
-    if (raw === undefined || raw === "") return DEFAULT_RETRY_TIMEOUT_SECONDS * 1000;
-    const seconds = Number(raw);
-    if (!Number.isFinite(seconds) || seconds <= 0) {
-        throw new ConfigurationError(`slbListener:retryTimeoutSeconds must be a positive number of seconds; got ${JSON.stringify(raw)}`);
+function seconds(key: string, raw: string | undefined, fallback: number, zeroAllowed = false): number {
+    if (raw === undefined || raw === "") return fallback * 1000;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0 || (value === 0 && !zeroAllowed)) {
+        throw new ConfigurationError(`${key} must be a ${zeroAllowed ? "non-negative" : "positive"} number of seconds; got ${JSON.stringify(raw)}`);
     }
-    return seconds * 1000;
+    return value * 1000;
+}
+
+function flag(key: string, raw: string | undefined): boolean {
+    if (raw === undefined || raw === "") return false;
+    if (/^(true|1|yes|on)$/i.test(raw.trim())) return true;
+    if (/^(false|0|no|off)$/i.test(raw.trim())) return false;
+    throw new ConfigurationError(`${key} must be true or false; got ${JSON.stringify(raw)}`);
 }
 
 export function resolveSettings(config: ConfigGetter, env: NodeJS.ProcessEnv): Settings {
@@ -73,7 +85,12 @@ export function resolveSettings(config: ConfigGetter, env: NodeJS.ProcessEnv): S
         accessKeySecret: firstSet(config("alicloud:secretKey"), env.ALICLOUD_SECRET_KEY, env.ALIBABA_CLOUD_ACCESS_KEY_SECRET),
         securityToken: firstSet(config("alicloud:securityToken"), env.ALICLOUD_SECURITY_TOKEN, env.ALIBABA_CLOUD_SECURITY_TOKEN),
         endpoint: firstSet(slbEndpointFromConfig(config("alicloud:endpoints")), env.ALICLOUD_SLB_ENDPOINT),
-        retryTimeoutMs: retryTimeoutMs(firstSet(config("slbListener:retryTimeoutSeconds"), env.SLB_LISTENER_RETRY_TIMEOUT_SECONDS)),
+        retryTimeoutMs: seconds("slbListener:retryTimeoutSeconds",
+            firstSet(config("slbListener:retryTimeoutSeconds"), env.SLB_LISTENER_RETRY_TIMEOUT_SECONDS), DEFAULT_RETRY_TIMEOUT_SECONDS),
+        unreachableTimeoutMs: seconds("slbListener:unreachableTimeoutSeconds",
+            firstSet(config("slbListener:unreachableTimeoutSeconds"), env.SLB_LISTENER_UNREACHABLE_TIMEOUT_SECONDS), DEFAULT_UNREACHABLE_TIMEOUT_SECONDS),
+        missingLoadBalancerIsGone: flag("slbListener:missingLoadBalancerIsGone",
+            firstSet(config("slbListener:missingLoadBalancerIsGone"), env.SLB_LISTENER_MISSING_LB_IS_GONE)),
     };
 }
 

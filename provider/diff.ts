@@ -4,9 +4,10 @@
 
 import { desiredValue } from "./desired";
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
-import { FieldChange, LiveListener, desiredTags, settledStatus } from "./mapping";
-import { coversPath, pathSet } from "./paths";
-import { SECRET_SHOWN, isUnknown, secretPaths } from "./validate";
+import { FieldChange, LiveListener, settledStatus, userTags } from "./mapping";
+import { PathPatterns, PathSegment, showPath } from "./paths";
+import { ResourceContext, contextOf, ownerTagSatisfied } from "./program-facts";
+import { SECRET_SHOWN, isUnknown } from "./validate";
 
 /** What the listener looks like: recorded outputs or the live listener, in input names. */
 export type ListenerState = LiveListener;
@@ -50,7 +51,7 @@ function same(a: unknown, b: unknown): boolean {
 /** Fields compared field by field (tags, status and provider-local inputs have their own rules). */
 const COMPARED = FIELDS.filter((f) => f.change !== "tags" && f.change !== "status" && f.change !== "local" && f.input !== "regionId");
 
-export function compareState(inputs: Record<string, unknown>, state: ListenerState): StateDiff {
+export function compareState(inputs: Record<string, unknown>, state: ListenerState, context: ResourceContext = contextOf(inputs)): StateDiff {
     const replaces: string[] = [];
     let deleteBeforeReplace = false;
     let unknown = false;
@@ -82,7 +83,7 @@ export function compareState(inputs: Record<string, unknown>, state: ListenerSta
         }
     }
 
-    const tags = compareTags(inputs, state);
+    const tags = compareTags(inputs, state, context);
     if (tags === "unknown") unknown = true;
     const wantStatus = desiredValue(inputs, FIELD_BY_INPUT.get("status")!);
     if (isUnknown(wantStatus)) unknown = true;
@@ -93,16 +94,16 @@ export function compareState(inputs: Record<string, unknown>, state: ListenerSta
     };
 }
 
-function compareTags(inputs: Record<string, unknown>, state: ListenerState): TagChanges | "unknown" {
-    if (isUnknown(inputs.tags) || isUnknown(inputs.owner)) return "unknown";
-    const want = desiredTags(inputs);
+function compareTags(inputs: Record<string, unknown>, state: ListenerState, context: ResourceContext): TagChanges | "unknown" {
+    if (isUnknown(inputs.tags)) return "unknown";
+    const want = userTags(inputs);
     if (Object.values(want).some(isUnknown)) return "unknown";
-    const have: Record<string, string> = { ...state.tags };
-    if (state.owner !== undefined) have[OWNER_TAG_KEY] = state.owner;
     const set: Record<string, string> = {};
-    for (const [k, v] of Object.entries(want)) if (!hasOwn(have, k) || have[k] !== v) set[k] = v;
-    // The ownership tag is only managed when the inputs carry an owner.
-    const remove = Object.keys(have).filter((k) => !hasOwn(want, k) && (k !== OWNER_TAG_KEY || typeof inputs.owner === "string"));
+    for (const [k, v] of Object.entries(want)) if (!hasOwn(state.tags, k) || state.tags[k] !== v) set[k] = v;
+    const remove = Object.keys(state.tags).filter((k) => !hasOwn(want, k));
+    // The ownership tag: written when missing or another's; a tag an earlier version wrote for this resource is kept.
+    // The outputs do not record it (null): only the live listener's tag is compared.
+    if (context.owner !== undefined && state.owner !== null && !ownerTagSatisfied(context, state.owner)) set[OWNER_TAG_KEY] = context.owner;
     return { set, remove };
 }
 
@@ -111,34 +112,36 @@ export function hasChanges(d: StateDiff): boolean {
         Object.keys(d.tags.set).length > 0 || d.tags.remove.length > 0;
 }
 
-/** The paths of the resource's ignoreChanges option (TcpListener hands it over as the ignoreChanges input). */
-export function ignoredPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
-    return pathSet(inputs.ignoreChanges);
-}
-
 /**
  * The live state with every property the program ignores (ignoreChanges) taken from the recorded state instead:
  * the engine already put the old input values into the program's inputs, so comparing those with the live value
  * would revert a change made outside Pulumi that the user chose to keep.
  */
-export function withoutIgnoredDrift(live: ListenerState, recorded: ListenerState, ignored: ReadonlySet<string>): ListenerState {
-    if (ignored.size === 0) return live;
+export function withoutIgnoredDrift(live: ListenerState, recorded: ListenerState, ignored: PathPatterns): ListenerState {
+    if (ignored.empty) return live;
     const values = { ...live.values };
-    for (const path of ignored) {
-        if (FIELD_BY_INPUT.has(path) && path !== "tags" && path !== "status") {
-            if (recorded.values[path] === undefined) delete values[path];
-            else values[path] = recorded.values[path];
-        }
+    for (const field of COMPARED) {
+        if (!ignored.coversInput(field.input)) continue;
+        if (recorded.values[field.input] === undefined) delete values[field.input];
+        else values[field.input] = recorded.values[field.input];
     }
-    let tags = { ...live.tags };
-    if (ignored.has("tags")) tags = { ...recorded.tags };
-    for (const path of ignored) {
-        if (!path.startsWith("tags.")) continue;
-        const key = path.slice("tags.".length);
+    const tags = { ...live.tags };
+    for (const key of new Set([...Object.keys(live.tags), ...Object.keys(recorded.tags)])) {
+        if (!ignored.coversTag(key)) continue;
         if (hasOwn(recorded.tags, key)) tags[key] = recorded.tags[key];
         else delete tags[key];
     }
-    return { values, tags, owner: live.owner, status: ignored.has("status") ? recorded.status : live.status };
+    return { values, tags, owner: live.owner, status: ignored.coversInput("status") ? recorded.status : live.status };
+}
+
+/** The property paths a diff changes: fields, single tags and the status. */
+export function changedPaths(d: StateDiff): PathSegment[][] {
+    return [
+        ...d.updates.map((u) => [u.field.input]),
+        ...d.replaces.map((f) => [f]),
+        ...[...Object.keys(d.tags.set), ...d.tags.remove].filter((k) => k !== OWNER_TAG_KEY).map((k) => ["tags", k]),
+        ...(d.status !== undefined ? [["status"]] : []),
+    ];
 }
 
 function show(value: unknown, secret: boolean): string {
@@ -150,31 +153,34 @@ function show(value: unknown, secret: boolean): string {
 /**
  * One line per field where the live listener differs both from what was recorded and from what the
  * program wants: `<id>: <input> is <live>, want <desired>`; secret inputs show as [secret], and drift the
- * program ignores (ignoreChanges) says it is left as it is.
+ * program ignores (ignoreChanges) says it is left as it is. The ownership tag is the provider's own and is
+ * restored without a line.
  */
-export function driftReport(id: string, inputs: Record<string, unknown>, recorded: ListenerState, live: ListenerState): string[] {
-    const secrets = secretPaths(inputs);
-    const ignored = ignoredPaths(inputs);
-    const line = (path: string, now: unknown, want: unknown) =>
-        `${id}: ${path} is ${show(now, coversPath(secrets, path))}, want ${show(want, coversPath(secrets, path))}` +
-        (coversPath(ignored, path) ? " (left as it is: ignoreChanges)" : "");
+export function driftReport(id: string, inputs: Record<string, unknown>, recorded: ListenerState, live: ListenerState,
+    context: ResourceContext = contextOf(inputs)): string[] {
+    const { secrets, ignored } = context;
+    const line = (path: PathSegment[], now: unknown, want: unknown) => {
+        const secret = secrets.covers(path);
+        // A tag map given as a secret hides its keys too.
+        const name = path[0] === "tags" && secrets.coversInput("tags") ? `tags.${SECRET_SHOWN}` : showPath(path);
+        return `${id}: ${name} is ${show(now, secret)}, want ${show(want, secret)}` + (ignored.covers(path) ? " (left as it is: ignoreChanges)" : "");
+    };
     const lines: string[] = [];
-    const liveDiff = compareState(inputs, live);
+    const liveDiff = compareState(inputs, live, context);
     const changed = new Set([...liveDiff.updates.map((u) => u.field.input), ...liveDiff.replaces]);
     for (const field of COMPARED) {
         if (!changed.has(field.input)) continue;
         const now = live.values[field.input];
-        if (!same(recorded.values[field.input], now)) lines.push(line(field.input, now, desiredValue(inputs, field)));
+        if (!same(recorded.values[field.input], now)) lines.push(line([field.input], now, desiredValue(inputs, field)));
     }
-    const tagKeys = new Set([...Object.keys(liveDiff.tags.set), ...liveDiff.tags.remove]);
-    for (const key of tagKeys) {
+    const want = userTags(inputs);
+    for (const key of new Set([...Object.keys(liveDiff.tags.set), ...liveDiff.tags.remove])) {
+        if (key === OWNER_TAG_KEY) continue;
         const own = (tags: Record<string, string>) => (hasOwn(tags, key) ? tags[key] : undefined);
-        const was = key === OWNER_TAG_KEY ? recorded.owner : own(recorded.tags);
-        const now = key === OWNER_TAG_KEY ? live.owner : own(live.tags);
-        if (was !== now) lines.push(line(`tags.${key}`, now, own(desiredTags(inputs))));
+        if (own(recorded.tags) !== own(live.tags)) lines.push(line(["tags", key], own(live.tags), own(want)));
     }
     if (liveDiff.status && settledStatus(live.status) !== settledStatus(recorded.status)) {
-        lines.push(line("status", settledStatus(live.status), liveDiff.status));
+        lines.push(line(["status"], settledStatus(live.status), liveDiff.status));
     }
     return lines;
 }
@@ -185,7 +191,8 @@ export function stateFromOutputs(outs: Record<string, unknown>): ListenerState {
     return {
         values: outs,
         tags,
-        owner: typeof outs.owner === "string" ? outs.owner : undefined,
+        // Earlier versions recorded the ownership tag as the output `owner`; now it is the provider's own business.
+        owner: typeof outs.owner === "string" ? outs.owner : null,
         status: typeof outs.status === "string" ? outs.status : "running",
     };
 }

@@ -9,7 +9,6 @@ function typeOf(field: FieldSpec): string {
         case "integer": return "number";
         case "boolean": return "boolean";
         case "tags": return "Record<string, string>";
-        case "strings": return "string[]";
         default: return "string";
     }
 }
@@ -56,8 +55,6 @@ function changeText(field: FieldSpec): string {
     return field.replacesWhenText ? `${CHANGE_TEXT[field.change]}, except that ${field.replacesWhenText}` : CHANGE_TEXT[field.change];
 }
 
-/** Fields users set (the internal ones are set by TcpListener itself). */
-const USER_FIELDS = FIELDS.filter((f) => !f.internal);
 
 export function renderArgsModule(): string {
     const out: string[] = [
@@ -68,7 +65,7 @@ export function renderArgsModule(): string {
         "/** Inputs of a TcpListener: an SLB (Classic Load Balancer) TCP listener. */",
         "export interface TcpListenerArgs {",
     ];
-    for (const field of USER_FIELDS) {
+    for (const field of FIELDS) {
         const type = field.kind === "tags" ? "pulumi.Input<Record<string, pulumi.Input<string>>>" : `pulumi.Input<${typeOf(field)}>`;
         out.push("    /**", `     * ${field.doc}`, ...facts(field).map((l) => `     * ${l}`), "     */");
         out.push(`    ${field.input}${field.required ? "" : "?"}: ${type};`);
@@ -93,7 +90,7 @@ export function renderReferenceTable(): string {
         "| Input | Type | Allowed | Default | Change | Description |",
         "|---|---|---|---|---|---|",
     ];
-    for (const field of USER_FIELDS) {
+    for (const field of FIELDS) {
         const when = field.appliesWhen ? ` Only when \`${field.appliesWhen.field}\` is \`${field.appliesWhen.equals}\`.` : "";
         rows.push(`| \`${field.input}\`${field.required ? " (required)" : ""} | \`${cell(typeOf(field))}\` | ${cell(rangeText(field) ?? "")} | ` +
             `${cell(defaultText(field) ?? (field.required ? "" : "unset"))} | ${cell(changeText(field))} | ${cell(field.doc + when)} |`);

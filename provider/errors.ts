@@ -51,3 +51,19 @@ export function explain(resource: string, error: unknown, hint?: string): Error 
     Object.assign(wrapped, { code: error.code, property, requestId: error.requestId });
     return wrapped;
 }
+
+/**
+ * The service does not know the load balancer (InvalidLoadBalancerId.NotFound). It answers so both for a deleted load
+ * balancer and for one the AccessKey cannot see (another account, another region), so this is not taken to mean that
+ * the listener is gone unless the user says so (slbListener:missingLoadBalancerIsGone).
+ */
+export class LoadBalancerNotFound extends Error {
+    constructor(readonly loadBalancerId: string, readonly regionId: string, readonly accessKeyId: string, readonly requestId?: string) {
+        super(`load balancer ${loadBalancerId} was not found in region ${regionId} with AccessKey ${accessKeyId} ` +
+            `(InvalidLoadBalancerId.NotFound${requestId ? `, request id ${requestId}` : ""}). The service answers so for a deleted load ` +
+            "balancer and for one this AccessKey cannot see: a wrong AccessKey (another account) or region is the likely cause. If the " +
+            "load balancer was deleted, its listeners went with it: run the command again with `pulumi config set " +
+            "slbListener:missingLoadBalancerIsGone true` (or SLB_LISTENER_MISSING_LB_IS_GONE=true) to treat them as deleted.");
+        this.name = "LoadBalancerNotFound";
+    }
+}

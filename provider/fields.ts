@@ -11,7 +11,7 @@ export type ChangeMode =
     | "status" // StartLoadBalancerListener / StopLoadBalancerListener
     | "local"; // provider-side only, never sent
 
-export type FieldKind = "integer" | "string" | "boolean" | "tags" | "strings";
+export type FieldKind = "integer" | "string" | "boolean" | "tags";
 
 /** A condition under which a field has any effect; setting the field otherwise is a mistake we report. */
 export interface AppliesWhen {
@@ -38,8 +38,11 @@ export interface FieldSpec {
         /** Human wording of pattern, used in error messages and docs. */
         readonly rule?: string;
     };
-    /** Extra rule beyond range/values/text; returns the reason when the value is not acceptable. */
-    readonly check?: (value: never) => string | undefined;
+    /**
+     * Extra rule beyond range/values/text; returns the reason when the value is not acceptable. `show` renders a part
+     * of the value that the reason quotes (it hides the parts of a secret input).
+     */
+    readonly check?: (value: never, show: (part: string) => string) => string | undefined;
     /** What the service uses when the input is unset (and what drift detection compares against). */
     readonly serviceDefault?: string | number | boolean | Record<string, string>;
     /** Wording of the default when it is not a plain value (docs only). */
@@ -67,8 +70,6 @@ export interface FieldSpec {
     readonly replacesWhen?: (from: string, to: string) => boolean;
     /** The changes replacesWhen picks out, in words (docs). */
     readonly replacesWhenText?: string;
-    /** Set by TcpListener itself from what only the program knows, never by users (not in TcpListenerArgs). */
-    readonly internal?: boolean;
     /** API error codes that point at this field, for errors in the user's language. */
     readonly errorCodes?: readonly string[];
 }
@@ -98,10 +99,10 @@ export const PORT_TAKEN_CODES: readonly string[] = ["ListenerAlreadyExists", "Li
 const HASH_SCHEDULERS: readonly string[] = ["sch", "tch"];
 const HTTP_CODES = ["http_2xx", "http_3xx", "http_4xx", "http_5xx"] as const;
 
-function checkHttpCodes(value: string): string | undefined {
+function checkHttpCodes(value: string, show: (part: string) => string): string | undefined {
     const codes = value.split(",");
     const bad = codes.filter((c) => !(HTTP_CODES as readonly string[]).includes(c));
-    if (bad.length > 0) return `must be a comma-separated list of ${HTTP_CODES.join(", ")}; got ${JSON.stringify(bad.join(","))}`;
+    if (bad.length > 0) return `must be a comma-separated list of ${HTTP_CODES.join(", ")}; got ${show(JSON.stringify(bad.join(",")))}`;
     if (new Set(codes).size !== codes.length) return "must not repeat a code";
     return undefined;
 }
@@ -130,11 +131,11 @@ function checkTagValue(value: string): string | undefined {
     return checkTagText(value);
 }
 
-function checkTags(tags: Record<string, string>): string | undefined {
+function checkTags(tags: Record<string, string>, show: (part: string) => string): string | undefined {
     const keys = Object.keys(tags);
     if (keys.length > MAX_USER_TAGS) return `may hold at most ${MAX_USER_TAGS} tags (the service allows 20; one is the ownership tag); got ${keys.length}`;
     for (const key of keys) {
-        const shown = JSON.stringify(key.slice(0, 80));
+        const shown = show(JSON.stringify(key.slice(0, 80)));
         const keyProblem = checkTagKey(key);
         if (keyProblem) return `key ${shown} ${keyProblem}`;
         const valueProblem = checkTagValue(tags[key]);
@@ -249,14 +250,14 @@ export const FIELDS: readonly FieldSpec[] = [
     {
         input: "healthCheckUri", kind: "string", change: "in-place", serviceDefault: "/", appliesWhen: httpCheck,
         text: { min: 1, max: 80, pattern: /^[A-Za-z0-9\-/.%#&]+$/, rule: "letters, digits and - / . % # &, starting with / but not just /" },
-        check: checkUri as (value: never) => string | undefined,
+        check: checkUri as FieldSpec["check"],
         doc: "Path requested by HTTP health checks.",
         api: { create: "HealthCheckURI", set: "HealthCheckURI", describe: "HealthCheckURI" },
     },
     {
         input: "healthCheckHttpCode", kind: "string", change: "in-place", serviceDefault: "http_2xx", appliesWhen: httpCheck,
         text: { min: 1, max: 64 },
-        check: checkHttpCodes as (value: never) => string | undefined,
+        check: checkHttpCodes as FieldSpec["check"],
         doc: "HTTP status classes that count as healthy, comma-separated (http_2xx, http_3xx, http_4xx, http_5xx).",
         api: { create: "HealthCheckHttpCode", set: "HealthCheckHttpCode", describe: "HealthCheckHttpCode" },
     },
@@ -302,7 +303,7 @@ export const FIELDS: readonly FieldSpec[] = [
     },
     {
         input: "tags", kind: "tags", change: "tags", serviceDefault: {}, defaultText: "{}",
-        check: checkTags as (value: never) => string | undefined,
+        check: checkTags as FieldSpec["check"],
         doc: `Tags of the listener, at most ${MAX_USER_TAGS}; keys 1-64 characters, values up to 128; neither may start with "aliyun" or "acs:" or contain "http://" or "https://". Tags the platform attaches itself (acs:…, aliyun…) are left alone.`,
         errorCodes: ["InvalidParam.TagKey", "InvalidParam.TagValue", "SizeLimitExceeded.Tag", "TagCountLimit"],
     },
@@ -317,23 +318,8 @@ export const FIELDS: readonly FieldSpec[] = [
         api: { describe: "Status" },
     },
     {
-        input: "owner", kind: "string", change: "tags", text: { min: 1, max: 128 }, internal: true,
-        defaultText: "<project>/<stack>/<resource name>, set by TcpListener",
-        doc: `Written to the "${OWNER_TAG_KEY}" tag so the provider recognises a listener it created itself (for example after a crash between create and start).`,
-    },
-    {
         input: "adoptExisting", kind: "boolean", change: "local", serviceDefault: false,
         doc: "Take over a listener that already uses listenerPort instead of failing (how to bring an existing listener under management).",
-    },
-    {
-        input: "ignoreChanges", kind: "strings", change: "local", internal: true,
-        defaultText: "the resource's ignoreChanges option, set by TcpListener",
-        doc: "Properties (or single tags, tags.<key>) whose drift is reported but not repaired: the resource's ignoreChanges option.",
-    },
-    {
-        input: "secretInputs", kind: "strings", change: "local", internal: true,
-        defaultText: "the inputs given as secrets, set by TcpListener",
-        doc: "Inputs (or single tags, tags.<key>) the program gave as secrets: printed as [secret] in drift lines and errors.",
     },
 ];
 

@@ -365,11 +365,13 @@ export class ListenerReads {
             q.groups.delete(group);
         }
         const missing: Waiter[][] = [];
+        const listed = loadBalancersListed(listing);
         for (const ws of group.waiters.values()) {
             const body = listing.rows.get(rowOf(ws[0]));
             if (body) settle(ws, fromDescribe(body));
-            // Missing from a complete one-page listing: it does not exist.
-            else if (!listing.error && listing.pages === 1) settle(ws, undefined);
+            // Missing from a complete one-page listing that shows its load balancer: it does not exist. (A load balancer
+            // without rows may be one the service does not know; only its own read can tell.)
+            else if (!listing.error && listing.pages === 1 && listed.has(ws[0].key.loadBalancerId)) settle(ws, undefined);
             else missing.push(ws);
         }
         if (missing.length === 0) return;
@@ -387,7 +389,7 @@ export class ListenerReads {
             await Promise.all(mine.map(async (ws) => {
                 const body = confirm.rows.get(rowOf(ws[0]));
                 if (body) settle(ws, fromDescribe(body));
-                else if (!confirm.error && confirm.pages === 1) settle(ws, undefined);
+                else if (!confirm.error && confirm.pages === 1 && loadBalancersListed(confirm).has(ws[0].key.loadBalancerId)) settle(ws, undefined);
                 else await this.readEach(ws);
             }));
         }));
@@ -441,6 +443,11 @@ function latestDeadline(ws: readonly Waiter[]): number | undefined {
         latest = Math.max(latest, w.deadline);
     }
     return ws.length > 0 ? latest : undefined;
+}
+
+/** The load balancers with at least one listener in a listing (so the service knows them). */
+function loadBalancersListed(listing: Listing): Set<string> {
+    return new Set([...listing.rows.values()].map((row) => String(row.LoadBalancerId)));
 }
 
 function settle(ws: readonly Waiter[], live: LiveListener | undefined): void {

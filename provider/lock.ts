@@ -11,7 +11,7 @@ export class QueueTimeout extends Error {
         super(`waited ${Math.round(waitedMs / 100) / 10} s for earlier changes of load balancer ${key.split("/").pop()} to finish; ` +
             "the operation's time bound (slbListener:retryTimeoutSeconds) ran out before its turn came. The earlier change " +
             "was still being retried (its own error says why: a busy load balancer, throttling or an unreachable endpoint); " +
-            "nothing was sent for this one. Run `pulumi up` again once that is resolved.");
+            "this change was not sent. Run `pulumi up` again once that is resolved.");
         this.name = "QueueTimeout";
     }
 }

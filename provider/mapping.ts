@@ -11,8 +11,8 @@ import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, SERVICE_TAG_KEY, isSet
 export interface LiveListener {
     readonly values: Record<string, unknown>;
     readonly tags: Record<string, string>;
-    /** Value of the ownership tag, if any. */
-    readonly owner?: string;
+    /** Value of the ownership tag; undefined when the listener has none, null when not known (a recorded state). */
+    readonly owner?: string | null;
     /** The raw status (running, stopped, starting, configuring, stopping). */
     readonly status: string;
 }
@@ -31,21 +31,20 @@ export function tagList(tags: Record<string, string>): Array<{ Key: string; Valu
     return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 }
 
-/** All tags the listener should carry: the user's plus the ownership tag. */
-export function desiredTags(inputs: Record<string, unknown>): Record<string, string> {
-    const tags = { ...((inputs.tags as Record<string, string> | undefined) ?? {}) };
-    if (typeof inputs.owner === "string") tags[OWNER_TAG_KEY] = inputs.owner;
-    return tags;
+/** The user's tags of the inputs. */
+export function userTags(inputs: Record<string, unknown>): Record<string, string> {
+    const tags = inputs.tags;
+    return typeof tags === "object" && tags !== null && !Array.isArray(tags) ? { ...(tags as Record<string, string>) } : {};
 }
 
-/** CreateLoadBalancerTCPListener parameters: every setting the user gave, and the tags, in one call. */
-export function createParams(inputs: Record<string, unknown>, regionId: string): Params {
+/** CreateLoadBalancerTCPListener parameters: every setting the user gave, and the tags with the ownership tag, in one call. */
+export function createParams(inputs: Record<string, unknown>, regionId: string, owner: string | undefined): Params {
     const params: Params = { RegionId: regionId };
     for (const field of CONFIG_FIELDS) {
         const value = inputs[field.input];
         if (field.api?.create && isSet(value)) params[field.api.create] = value;
     }
-    const tags = tagList(desiredTags(inputs));
+    const tags = tagList({ ...userTags(inputs), ...(owner !== undefined ? { [OWNER_TAG_KEY]: owner } : {}) });
     if (tags.length > 0) params.Tag = tags;
     return params;
 }
@@ -157,8 +156,6 @@ export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, r
         if (isSet(value)) outs[field.input] = value;
     }
     outs.tags = live.tags;
-    delete outs.owner;
-    if (live.owner !== undefined) outs.owner = live.owner;
     outs.regionId = regionId;
     outs.status = settledStatus(live.status);
     return outs;

@@ -7,11 +7,13 @@ import { SlbClient, ListenerKey } from "./client";
 import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
 import { currentDeadline, deadlineOr, withDeadline } from "./deadline";
 import { desiredValue } from "./desired";
-import { StateDiff, compareState, driftReport, hasChanges, ignoredPaths, stateFromOutputs, withoutIgnoredDrift } from "./diff";
-import { SlbApiError, explain } from "./errors";
+import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "./diff";
+import { adaptToHost, forResource, markReported, say } from "./engine-host";
+import { LoadBalancerNotFound, SlbApiError, explain } from "./errors";
 import { CONFIG_FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY, PORT_TAKEN_CODES, isSet } from "./fields";
 import { withLock } from "./lock";
-import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs } from "./mapping";
+import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs, userTags } from "./mapping";
+import { ResourceContext, contextOf, isOwnTag, parseUrn } from "./program-facts";
 import { sleep } from "./retry";
 import { isUnknown, validateInputs } from "./validate";
 
@@ -19,8 +21,9 @@ type Props = Record<string, unknown>;
 
 /** How long a Describe answer from diff() may stand in for a fresh read in the update() that follows. */
 const LIVE_CACHE_TTL_MS = 5 * 60 * 1000;
-/** A wait longer than this tells the user what it is waiting for. */
+/** A wait longer than this tells the user what it is waiting for, and again every SAY_AGAIN_EVERY_MS. */
 const SAY_WAITING_AFTER_MS = 5000;
+const SAY_AGAIN_EVERY_MS = 30_000;
 
 export function formatId(key: ListenerKey): string {
     return `${key.loadBalancerId}:tcp:${key.listenerPort}`;
@@ -32,15 +35,32 @@ export function parseId(id: string): { loadBalancerId: string; listenerPort: num
     return match ? { loadBalancerId: match[1], listenerPort: Number(match[2]) } : undefined;
 }
 
-function log(line: string): void {
-    // The provider host passes stderr through; the Pulumi CLI shows it next to the resource.
-    process.stderr.write(`${line}\n`);
+/** The id a listener's inputs give it (`<loadBalancerId>:tcp:<port>`), for messages before the region is known. */
+function idOfInputs(inputs: Props): string {
+    return `${String(inputs.loadBalancerId)}:tcp:${String(inputs.listenerPort)}`;
+}
+
+/**
+ * An operation's failure in the user's words: `TcpListener <id>: ...`, the API's code and request id, what to do.
+ * A partial failure (the listener exists and is recorded) is already worded so.
+ */
+function failure(id: string, e: unknown): Error {
+    if ((e as { reasons?: unknown }).reasons !== undefined) return e as Error;
+    const resource = `TcpListener ${id}`;
+    const error = explain(resource, e, hintFor(e));
+    return error.message.startsWith("TcpListener ") ? error : Object.assign(new Error(`${resource}: ${error.message}`), { cause: e });
 }
 
 export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     private config: ConfigGetter = () => undefined;
     private readonly clients = new Map<string, SlbClient>();
     private readonly liveCache = new Map<string, { live: LiveListener; at: number }>();
+    /** Load balancers already reported as unknown to the service in this process (said once each). */
+    private readonly unknownLoadBalancers = new Set<string>();
+
+    constructor() {
+        adaptToHost();
+    }
 
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         // Keys are namespaced ("alicloud:region"), so Config.get never adds the project prefix.
@@ -54,71 +74,55 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
-        return this.bounded(async () => {
+        const context = contextOf(news);
+        return this.operation(id, context, async () => {
             const recorded = stateFromOutputs(olds);
-            const program = compareState(news, recorded);
+            const program = compareState(news, recorded, context);
             const replaces = [...program.replaces];
-            const newRegion = this.regionOfPlan(id, olds, news);
-            if (!isUnknown(newRegion) && newRegion !== olds.regionId) replaces.push("regionId");
+            if (this.regionChanges(id, olds, news)) replaces.push("regionId");
             // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
             // old resource by id after creating the new one, which would remove the new listener.
             const keepsId = news.loadBalancerId === olds.loadBalancerId && news.listenerPort === olds.listenerPort;
-            if (replaces.length > 0) return { changes: true, replaces, deleteBeforeReplace: program.deleteBeforeReplace || keepsId };
+            if (replaces.length > 0) return this.replacement(id, context, replaces, program.deleteBeforeReplace || keepsId);
 
-            // Drift: one Describe, compared with what the program wants.
+            // Drift: one read, compared with what the program wants.
             const key = this.keyOf(id, olds);
-            const described = await this.client(key.regionId).describeListener(key);
-            if (!described) {
-                log(`${id}: the listener no longer exists (deleted outside Pulumi); it will be created again`);
-                // Same id for the new listener, so delete (a no-op, it is gone) before creating.
-                return { changes: true, replaces: ["listenerPort"], deleteBeforeReplace: true };
+            const described = await this.readLive(key);
+            if (described === "gone") {
+                await say(`${id}: the listener no longer exists (deleted outside Pulumi); up creates it again under the same id`);
+                // update() creates it again: no replacement, so protect and retainOnDelete do not stand in the way.
+                return { changes: true, replaces: [], deleteBeforeReplace: false };
             }
             this.liveCache.set(id, { live: described, at: Date.now() });
             const live = fillUnreported(described, olds);
-            for (const line of driftReport(id, news, recorded, live)) log(line);
-            const actual = compareState(news, withoutIgnoredDrift(live, recorded, ignoredPaths(news)));
-            if (actual.replaces.length > 0) {
-                return { changes: true, replaces: actual.replaces, deleteBeforeReplace: actual.deleteBeforeReplace };
-            }
-            const changes = hasChanges(actual) || hasChanges(program) || olds.__provider !== news.__provider;
-            return { changes, replaces: [], deleteBeforeReplace: false };
+            for (const line of driftReport(id, news, recorded, live, context)) await say(line);
+            const actual = compareState(news, withoutIgnoredDrift(live, recorded, context.ignored), context);
+            if (actual.replaces.length > 0) return this.replacement(id, context, actual.replaces, true);
+            // replaceOnChanges: the engine can only apply it with changed keys, which a dynamic provider cannot return.
+            const replaceOn = [...changedPaths(actual), ...changedPaths(program)].filter((p) => context.replaceOn.covers(p));
+            if (replaceOn.length > 0) return this.replacement(id, context, [...new Set(replaceOn.map((p) => String(p[0])))], true);
+            // The serialized provider's text alone is no change: the loader runs the installed package whatever it says.
+            return { changes: hasChanges(actual) || hasChanges(program), replaces: [], deleteBeforeReplace: false };
         });
     }
 
     create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
-        return this.bounded(async () => {
+        const context = contextOf(inputs);
+        return this.operation(idOfInputs(inputs), context, async () => {
             const failures = validateInputs(inputs);
             if (failures.length > 0) throw new Error(`Invalid TcpListener inputs: ${failures.map((f) => f.reason).join("; ")}`);
             const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
             const key: ListenerKey = { regionId, loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) };
             const id = formatId(key);
-            const client = this.client(regionId);
-            try {
-                await this.mutate(key, () => client.createListener(createParams(inputs, regionId)));
-            } catch (e) {
-                // The port is taken: maybe by this very listener, created by a call whose answer was lost (the retry
-                // then meets it) or by a run that crashed before Start. The ownership tag decides.
-                if (e instanceof SlbApiError && PORT_TAKEN_CODES.includes(e.code)) {
-                    return { id, outs: await this.adopt(id, key, inputs, client, e.code) };
-                }
-                throw explain(`TcpListener ${id}`, e, hintFor(e));
-            }
-            try {
-                const live = inputs.status === "stopped"
-                    ? await this.describeOrFail(client, key)
-                    : await this.start(client, key);
-                return { id, outs: toOutputs(inputs, fillUnreported(live, inputs), regionId) };
-            } catch (e) {
-                throw this.partialFailure(id, inputs, regionId, e);
-            }
-        });
+            return { id, outs: await this.establish(id, key, inputs, context) };
+        }, false);
     }
 
     read(id: string, props: Props): Promise<pulumi.dynamic.ReadResult> {
-        return this.bounded(async () => {
+        return this.operation(id, contextOf(props), async () => {
             const key = this.keyOf(id, props);
-            const live = await this.client(key.regionId).describeListener(key);
-            if (!live) return {};
+            const live = await this.readLive(key);
+            if (live === "gone") return {};
             // What the service shows; only what it hides (backendServerPort behind a group) comes from the record.
             const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
             return { id, props: outs, inputs: inputsFromOutputs(outs, this.settings().region) } as pulumi.dynamic.ReadResult;
@@ -126,37 +130,36 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     update(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.UpdateResult> {
-        return this.bounded(async () => {
+        const context = contextOf(news);
+        return this.operation(id, context, async () => {
             const key = this.keyOf(id, olds);
-            const client = this.client(key.regionId);
-            const cached = this.takeCachedLive(id);
-            const described = cached ?? await client.describeListener(key);
-            if (!described) {
-                throw new Error(`TcpListener ${id}: the listener no longer exists (deleted outside Pulumi). Run \`pulumi up\` again to create it, or \`pulumi refresh\` to forget it.`);
+            const described = this.takeCachedLive(id) ?? await this.readLive(key);
+            if (described === "gone") {
+                await say(`${id}: creating the listener again (it was deleted outside Pulumi)`);
+                return { outs: await this.establish(id, key, news, context) };
             }
-            const live = withoutIgnoredDrift(fillUnreported(described, olds), stateFromOutputs(olds), ignoredPaths(news));
-            const diff = compareState(news, live);
+            const live = withoutIgnoredDrift(fillUnreported(described, olds), stateFromOutputs(olds), context.ignored);
+            const diff = compareState(news, live, context);
             if (diff.replaces.length > 0) {
                 throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
             }
-            try {
-                return { outs: toOutputs(news, await this.apply(client, key, diff, live), key.regionId) };
-            } catch (e) {
-                throw explain(`TcpListener ${id}`, e, hintFor(e));
-            }
-        });
+            return { outs: toOutputs(news, await this.apply(this.client(key.regionId), key, diff, live), key.regionId) };
+        }, false);
     }
 
     delete(id: string, props: Props): Promise<void> {
-        return this.bounded(async () => {
+        return this.operation(id, contextOf(props), async () => {
             const key = this.keyOf(id, props);
             const client = this.client(key.regionId);
+            let outcome: "deleted" | "gone";
             try {
-                // An answer that the listener does not exist needs no read to confirm it.
-                if (await this.mutate(key, () => client.deleteListener(key)) === "deleted") await this.waitFor(client, key, "deleted");
+                outcome = await this.mutate(key, () => client.deleteListener(key));
             } catch (e) {
-                throw explain(`TcpListener ${id}`, e, hintFor(e));
+                if (!(e instanceof LoadBalancerNotFound) || !this.settings().missingLoadBalancerIsGone) throw e;
+                outcome = "gone";
             }
+            // An answer that the listener does not exist needs no read to confirm it.
+            if (outcome === "deleted") await this.waitFor(client, key, "deleted");
         });
     }
 
@@ -166,23 +169,77 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         return resolveSettings(this.config, process.env);
     }
 
-    /** Runs one operation under one time bound: its calls, retries, waits and time queued behind other changes. */
-    private bounded<T>(work: () => Promise<T>): Promise<T> {
-        return withDeadline(this.settings().retryTimeoutMs, work);
+    /**
+     * Runs one operation of one resource: under one time bound (its calls, retries, waits and time queued behind other
+     * changes), with what it says shown under the resource, and its failure worded for the user. `reported`: the
+     * host prints the errors of check/diff/read/delete itself; they are marked so that they show once.
+     */
+    private operation<T>(id: string, context: ResourceContext, work: () => Promise<T>, reported = true): Promise<T> {
+        return forResource(context.urn, async () => {
+            try {
+                // Settings are read inside: a configuration error is worded like every other failure.
+                return await withDeadline(this.settings().retryTimeoutMs, work);
+            } catch (e) {
+                if (e instanceof LoadBalancerNotFound) await this.sayLoadBalancerNotFound(e);
+                const error = failure(id, e);
+                throw reported ? markReported(error) : error;
+            }
+        });
+    }
+
+    /** Says once per load balancer and process that the service does not know it (the likely causes are in the text). */
+    private async sayLoadBalancerNotFound(e: LoadBalancerNotFound): Promise<void> {
+        const key = `${e.regionId}/${e.loadBalancerId}/${e.accessKeyId}`;
+        if (this.unknownLoadBalancers.has(key)) return;
+        this.unknownLoadBalancers.add(key);
+        process.stderr.write(`${e.message}\n`);
+    }
+
+    /** The live listener, "gone" when it no longer exists (or its load balancer is unknown and the user says that means gone). */
+    private async readLive(key: ListenerKey): Promise<LiveListener | "gone"> {
+        try {
+            return await this.client(key.regionId).describeListener(key) ?? "gone";
+        } catch (e) {
+            if (e instanceof LoadBalancerNotFound && this.settings().missingLoadBalancerIsGone) return "gone";
+            throw e;
+        }
     }
 
     /**
-     * The region the program wants. No plan may replace (delete) a listener on the strength of a region the
-     * provider could not resolve: without one the preview fails, naming the keys to set.
+     * Whether the program moves the listener to another region. A Classic Load Balancer belongs to one region, so its
+     * listener can only follow a new load balancer: with the same load balancer the plan can never succeed (the
+     * Create in the new region finds no load balancer), and it fails here, before anything is deleted. No plan either
+     * replaces a listener on the strength of a region the provider could not resolve.
      */
-    private regionOfPlan(id: string, olds: Props, news: Props): unknown {
-        if (isUnknown(news.regionId)) return news.regionId;
+    private regionChanges(id: string, olds: Props, news: Props): boolean {
+        if (isUnknown(news.regionId)) return true;
+        let region: string;
         try {
-            return requireRegion(this.settings(), news.regionId as string | undefined);
+            region = requireRegion(this.settings(), news.regionId as string | undefined);
         } catch (e) {
             const where = typeof olds.regionId === "string" ? ` The listener was created in ${olds.regionId};` : "";
-            throw new Error(`TcpListener ${id}: ${(e as Error).message}${where} nothing is planned until the region is known.`);
+            throw new Error(`${(e as Error).message}${where} nothing is planned until the region is known.`);
         }
+        if (typeof olds.regionId !== "string" || region === olds.regionId) return false;
+        if (news.loadBalancerId === olds.loadBalancerId) {
+            const source = isSet(news.regionId) ? "the regionId input" : "alicloud:region (or ALICLOUD_REGION)";
+            throw new Error(`the listener and its load balancer ${String(olds.loadBalancerId)} are in ${olds.regionId}, but this run's region is ` +
+                `${region} (from ${source}). A Classic Load Balancer belongs to one region, so its listener cannot move to another: set ` +
+                `regionId: "${olds.regionId}" on the listener (or alicloud:region back to ${olds.regionId}), or give it a load balancer in ` +
+                `${region} to move it. Nothing is planned.`);
+        }
+        return true;
+    }
+
+    /** A replacement's diff; one that deletes first while retainOnDelete would keep the old listener cannot succeed. */
+    private replacement(id: string, context: ResourceContext, replaces: readonly string[], deleteFirst: boolean): pulumi.dynamic.DiffResult {
+        if (deleteFirst && context.retainOnDelete) {
+            throw new Error(`${replaces.join(", ")} cannot change in place, and the new listener needs the port of the old one, which ` +
+                "must be deleted first; with retainOnDelete the old listener would only be forgotten and keep the port, so the new one " +
+                "could not be created. Remove retainOnDelete for this change (or change listenerPort too, so the new listener is " +
+                "created first on its own port). Nothing is planned.");
+        }
+        return { changes: true, replaces: [...replaces], deleteBeforeReplace: deleteFirst };
     }
 
     private client(regionId: string): SlbClient {
@@ -191,10 +248,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const endpoint = resolveEndpoint(settings, regionId);
         // Cache per endpoint and credentials; the secret enters the key only as a hash.
         const secretHash = createHash("sha256").update(credentials.accessKeySecret + (credentials.securityToken ?? "")).digest("hex");
-        const cacheKey = `${endpoint.protocol}://${endpoint.host}|${credentials.accessKeyId}|${secretHash}|${settings.retryTimeoutMs}`;
+        const cacheKey = `${endpoint.protocol}://${endpoint.host}|${credentials.accessKeyId}|${secretHash}|${settings.retryTimeoutMs}|${settings.unreachableTimeoutMs}`;
         let client = this.clients.get(cacheKey);
         if (!client) {
-            client = new SlbClient({ endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs, say: log });
+            client = new SlbClient({
+                endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs, unreachableTimeoutMs: settings.unreachableTimeoutMs,
+                say: (line) => void say(line),
+            });
             this.clients.set(cacheKey, client);
         }
         return client;
@@ -204,7 +264,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const parsed = parseId(id);
         const loadBalancerId = typeof props.loadBalancerId === "string" ? props.loadBalancerId : parsed?.loadBalancerId;
         const listenerPort = typeof props.listenerPort === "number" ? props.listenerPort : parsed?.listenerPort;
-        if (!loadBalancerId || listenerPort === undefined) throw new Error(`TcpListener: cannot tell the listener from id ${JSON.stringify(id)}; expected <loadBalancerId>:tcp:<port>`);
+        if (!loadBalancerId || listenerPort === undefined) throw new Error(`cannot tell the listener from id ${JSON.stringify(id)}; expected <loadBalancerId>:tcp:<port>`);
         return { regionId: requireRegion(this.settings(), props.regionId as string | undefined), loadBalancerId, listenerPort };
     }
 
@@ -217,6 +277,27 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     /** Mutating calls go one at a time per load balancer (the service accepts one change at a time). */
     private mutate<T>(key: ListenerKey, work: () => Promise<T>): Promise<T> {
         return withLock(`${key.regionId}/${key.loadBalancerId}`, work, currentDeadline());
+    }
+
+    /**
+     * Creates the listener with every setting and starts it. When the port is taken the ownership tag decides: this
+     * resource's own listener (a Create whose answer was lost, a run that crashed before Start) is finished, anyone
+     * else's is an error. Once the listener exists every failure is a partial failure, so it is never orphaned.
+     */
+    private async establish(id: string, key: ListenerKey, inputs: Props, context: ResourceContext): Promise<Props> {
+        const client = this.client(key.regionId);
+        try {
+            await this.mutate(key, () => client.createListener(createParams(inputs, key.regionId, context.owner)));
+        } catch (e) {
+            if (e instanceof SlbApiError && PORT_TAKEN_CODES.includes(e.code)) return this.adopt(id, key, inputs, client, e.code, context);
+            throw e;
+        }
+        try {
+            const live = inputs.status === "stopped" ? await this.describeOrFail(client, key) : await this.start(client, key);
+            return toOutputs(inputs, fillUnreported(live, inputs), key.regionId);
+        } catch (e) {
+            throw this.partialFailure(id, inputs, key.regionId, context, e, "created");
+        }
     }
 
     private async describeOrFail(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
@@ -233,21 +314,25 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     /** Polls only as often as a transition needs: 150 ms, then doubling up to 2 s, until the deadline. */
     private async waitFor(client: SlbClient, key: ListenerKey, want: "running" | "stopped" | "deleted"): Promise<LiveListener | undefined> {
         const started = Date.now();
-        const deadline = deadlineOr(started, this.settings().retryTimeoutMs);
+        const bound = this.settings().retryTimeoutMs;
+        const deadline = deadlineOr(started, bound);
         // A delete is usually done when its call answers: look at once. Start and stop take a transition.
         let delay = want === "deleted" ? 0 : 150;
-        let said = false;
+        let saidAt: number | undefined;
         for (;;) {
             await sleep(delay);
             const live = await client.describeListener(key);
             if (want === "deleted" ? !live : live?.status === want) return live;
             if (!live) throw new Error(`the listener ${formatId(key)} disappeared while waiting for it to be ${want}`);
-            if (Date.now() + delay > deadline) {
-                throw new Error(`the listener ${formatId(key)} was still ${live.status} after ${Math.round((Date.now() - started) / 1000)} s waiting for ${want}`);
+            const now = Date.now();
+            if (now + delay > deadline) {
+                throw new Error(`the listener ${formatId(key)} was still ${live.status} after ${Math.round((now - started) / 1000)} s waiting for ${want} ` +
+                    `(the operation's bound is ${Math.round(bound / 1000)} s, slbListener:retryTimeoutSeconds)`);
             }
-            if (!said && Date.now() - started > SAY_WAITING_AFTER_MS) {
-                log(`${formatId(key)}: waiting for the listener to be ${want} (it is ${live.status})`);
-                said = true;
+            if (saidAt === undefined ? now - started > SAY_WAITING_AFTER_MS : now - saidAt >= SAY_AGAIN_EVERY_MS) {
+                saidAt = now;
+                await say(`${formatId(key)}: waiting for the listener to be ${want} (it is ${live.status}); ${Math.round((now - started) / 1000)} s so far, ` +
+                    `at most ${Math.max(1, Math.round((deadline - now) / 1000))} s more (slbListener:retryTimeoutSeconds is ${Math.round(bound / 1000)} s)`);
             }
             delay = Math.min(Math.max(delay * 2, 150), 2000);
         }
@@ -275,7 +360,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         // Remove before adding: renaming tags must not pass the service's limit of 20 on the way.
         if (diff.tags.remove.length > 0) await this.mutate(key, () => client.untagListener(key, diff.tags.remove));
         if (Object.keys(diff.tags.set).length > 0) await this.mutate(key, () => client.tagListener(key, diff.tags.set));
-        const allTags: Record<string, string> = { ...live.tags, ...(live.owner !== undefined ? { [OWNER_TAG_KEY]: live.owner } : {}) };
+        const allTags: Record<string, string> = { ...live.tags, ...(typeof live.owner === "string" ? { [OWNER_TAG_KEY]: live.owner } : {}) };
         for (const k of diff.tags.remove) delete allTags[k];
         Object.assign(allTags, diff.tags.set);
         const { [OWNER_TAG_KEY]: owner, ...tags } = allTags;
@@ -285,48 +370,60 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     /** Takes over an existing listener on the port: one we created (ownership tag) or, with adoptExisting, any. */
-    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient, code: string): Promise<Props> {
+    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient, code: string, context: ResourceContext): Promise<Props> {
         const described = await client.describeListener(key);
         if (!described) {
             throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is taken (${code}) by a listener ` +
                 "that is not a TCP listener (HTTP or HTTPS listeners use TCP ports too). Choose another listenerPort, or remove that listener.");
         }
         const existing = fillUnreported(described, inputs);
-        const ours = typeof inputs.owner === "string" && existing.owner === inputs.owner;
-        if (!ours && inputs.adoptExisting !== true) {
-            const self = typeof inputs.owner === "string" ? ` (this resource is ${inputs.owner})` : "";
-            // Another Pulumi resource's listener must not be adopted: two resources would then manage one listener.
-            const advice = existing.owner
-                ? "Give one of the two resources another listenerPort, or remove one of them."
-                : "Choose another listenerPort, delete that listener, or set adoptExisting: true to take it over.";
-            const holder = existing.owner ? `the Pulumi resource ${existing.owner}` : "a listener that this stack did not create";
-            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is already used by ${holder}${self}. ${advice}`);
-        }
-        const diff = compareState(inputs, existing);
+        const holder = existing.owner ?? undefined;
+        const ours = isOwnTag(context, holder);
+        if (!ours && inputs.adoptExisting !== true) throw new Error(portTakenMessage(id, key, holder, context));
+        const diff = compareState(inputs, existing, context);
         if (diff.replaces.length > 0) {
             throw new Error(
                 `TcpListener ${id}: the existing listener cannot be adopted because ${diff.replaces.join(", ")} differs and cannot change in place ` +
                 `(${diff.replaces.map((f) => `it has ${f} ${JSON.stringify(existing.values[f])}`).join(", ")}). Match it in the program, or delete that listener.`);
         }
-        if (!ours) log(`${id}: adopting the existing listener (adoptExisting: true)`);
+        await say(ours ? `${id}: finishing the listener, created by an earlier run of this resource (found by its ownership tag)`
+            : `${id}: adopting the existing listener (adoptExisting: true)`);
         try {
             return toOutputs(inputs, await this.apply(client, key, diff, existing), key.regionId);
         } catch (e) {
-            throw this.partialFailure(id, inputs, key.regionId, e);
+            throw this.partialFailure(id, inputs, key.regionId, context, e, ours ? "finished" : "adopted");
         }
     }
 
     /** Pulumi's partial-failure error: the listener exists, so it is recorded (never orphaned). */
-    private partialFailure(id: string, inputs: Props, regionId: string, cause: unknown): Error {
-        const reason = explain(`TcpListener ${id}`, cause, hintFor(cause)).message;
+    private partialFailure(id: string, inputs: Props, regionId: string, context: ResourceContext, cause: unknown, how: "created" | "finished" | "adopted"): Error {
+        const reason = failure(id, cause).message;
         // The Create carried every setting, so the listener holds what the inputs ask for (it is not started yet).
         const values = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.input, desiredValue(inputs, f)]).filter(([, v]) => isSet(v)));
-        const recorded: LiveListener = { values, tags: { ...((inputs.tags as Record<string, string>) ?? {}) }, owner: inputs.owner as string | undefined, status: "stopped" };
+        const recorded: LiveListener = { values, tags: userTags(inputs), owner: context.owner, status: "stopped" };
         // __provider is not added by the host on this path; without it the recorded listener could not be deleted.
         const properties = { ...toOutputs(inputs, recorded, regionId), ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) };
-        const error = new Error(`${reason} The listener exists and is recorded in the stack; run \`pulumi up\` again to finish it.`);
+        const done = how === "created" ? "The listener was created" : how === "finished" ? "The listener (made by an earlier run) exists" : "The listener was adopted";
+        const error = new Error(`${reason} ${done} and is recorded in the stack; run \`pulumi up\` again to finish it.`);
         return Object.assign(error, { id, properties, reasons: [reason] });
     }
+}
+
+/** Who holds a taken port, and what to do, in the user's words. */
+function portTakenMessage(id: string, key: ListenerKey, holder: string | undefined, context: ResourceContext): string {
+    const self = context.owner ? ` (this resource is ${context.owner})` : "";
+    const where = `port ${key.listenerPort} on load balancer ${key.loadBalancerId}`;
+    if (!holder) {
+        return `TcpListener ${id}: ${where} is already used by a listener that this stack did not create${self}. ` +
+            "Choose another listenerPort, delete that listener, or set adoptExisting: true to take it over.";
+    }
+    if (holder === context.legacyOwner) {
+        return `TcpListener ${id}: ${where} is used by a listener whose ownership tag (${holder}) an earlier version of this provider wrote; ` +
+            `it leaves out the parent components, so it may belong to another resource named "${parseUrn(context.urn!)?.name}"${self}. ` +
+            "If it is this resource's, set adoptExisting: true to take it over; otherwise choose another listenerPort.";
+    }
+    return `TcpListener ${id}: ${where} is already used by the Pulumi resource ${holder}${self}. Give one of the two resources another ` +
+        "listenerPort, or remove one of them. (If you renamed this resource, add an alias with its old name instead.)";
 }
 
 /** What the user can do about an error, when there is something specific to say. */
@@ -346,6 +443,9 @@ function hintFor(error: unknown): string | undefined {
         case "Forbidden.RAM":
         case "Forbidden":
             return "The access key lacks permission for this SLB action; grant it in RAM.";
+        case "SignatureDoesNotMatch":
+        case "InvalidAccessKeyId.NotFound":
+            return "Check alicloud:accessKey and alicloud:secretKey (or ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY).";
         default:
             return undefined;
     }

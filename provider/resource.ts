@@ -1,22 +1,16 @@
 // TcpListener: the resource users declare. The provider object handed to Pulumi is the tiny serializable
 // loader; the logic lives in TcpListenerProvider, loaded at run time by the provider process.
 
-import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { TcpListenerArgs, TcpListenerOutputs } from "./args";
 import { FIELDS } from "./fields";
 import { serializableProvider } from "./loader";
+import { PROGRAM_KEY, ProgramFacts } from "./program-facts";
 
 /** One provider object for every TcpListener, so Pulumi serializes it once per program. */
 const provider = serializableProvider();
 
-/** `<project>/<stack>/<name>`, shortened with a hash to fit a tag value (128 characters). */
-export function ownerOf(project: string, stack: string, name: string): string {
-    const owner = `${project}/${stack}/${name}`;
-    if (owner.length <= 128) return owner;
-    const hash = createHash("sha256").update(owner).digest("hex").slice(0, 16);
-    return `${owner.slice(0, 111)}~${hash}`;
-}
+const TYPE_TOKEN = "pulumi-nodejs:dynamic/slb:TcpListener";
 
 // Declaration merging gives the class its typed output properties without emitting class fields
 // (fields would overwrite the outputs the base constructor sets).
@@ -29,7 +23,15 @@ export interface TcpListener extends TcpListenerOutputs {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TcpListener extends pulumi.dynamic.Resource {
-    static readonly typeToken = "pulumi-nodejs:dynamic/slb:TcpListener";
+    static readonly typeToken = TYPE_TOKEN;
+
+    /**
+     * Reads an existing listener into the program without managing it: its outputs are the live listener's, and
+     * `pulumi destroy` leaves it alone. `id` is `<loadBalancerId>:tcp:<listenerPort>`.
+     */
+    static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): TcpListener {
+        return new TcpListener(name, {} as TcpListenerArgs, { ...opts, id });
+    }
 
     constructor(name: string, args: TcpListenerArgs, opts?: pulumi.CustomResourceOptions) {
         // Every field is named (undefined when unset) so that all outputs exist on the resource; keys that are not
@@ -38,11 +40,52 @@ export class TcpListener extends pulumi.dynamic.Resource {
             ...Object.fromEntries(FIELDS.map((f) => [f.input, undefined])),
             ...(args as unknown as Record<string, unknown>),
         };
-        props.owner = ownerOf(pulumi.getProject(), pulumi.getStack(), name);
-        // What only the program knows: which properties drift repair must leave alone, and which values are secret.
-        if (opts?.ignoreChanges?.length) props.ignoreChanges = [...opts.ignoreChanges];
-        props.secretInputs = secretInputNames(args as unknown as Record<string, unknown>);
+        props[PROGRAM_KEY] = programFacts(name, args as unknown as Record<string, unknown>, opts);
+        seeFinalOptions();
         super(provider, name, props, opts, "slb", "TcpListener");
+    }
+}
+
+/** What only the program knows, for the provider (program-facts.ts); the options as the constructor got them. */
+function programFacts(name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<ProgramFacts> {
+    return pulumi.all([pulumi.createUrn(name, TYPE_TOKEN, opts?.parent), secretInputNames(args)]).apply(([urn, secretInputs]) => ({
+        urn,
+        ...optionFacts(opts),
+        ...(secretInputs ? { secretInputs } : {}),
+    }));
+}
+
+/** The resource options the provider honours itself, as plain values (unset ones left out). */
+function optionFacts(opts: pulumi.ResourceOptions | undefined): Omit<ProgramFacts, "urn" | "secretInputs"> {
+    return {
+        ...(opts?.ignoreChanges?.length ? { ignoreChanges: [...opts.ignoreChanges] } : {}),
+        ...(opts?.replaceOnChanges?.length ? { replaceOnChanges: [...opts.replaceOnChanges] } : {}),
+        ...(opts?.retainOnDelete ? { retainOnDelete: true } : {}),
+    };
+}
+
+let transformRegistered = false;
+
+/**
+ * Transforms (registerResourceTransform, the `transforms` option, a parent's transforms) run in the engine after the
+ * constructor, and may set ignoreChanges, replaceOnChanges or retainOnDelete. A stack transform of ours, registered
+ * before the first listener, runs after the resource's and its parents' transforms and after the stack transforms
+ * registered before it, and copies the final options into the facts the provider reads. (Old-style transformations
+ * run in the SDK before registration, so the engine's options include them.)
+ */
+function seeFinalOptions(): void {
+    if (transformRegistered) return;
+    transformRegistered = true;
+    try {
+        pulumi.runtime.registerResourceTransform((args) => {
+            if (args.type !== TYPE_TOKEN) return undefined;
+            const facts = args.props[PROGRAM_KEY];
+            if (typeof facts !== "object" || facts === null) return undefined;
+            const { ignoreChanges: _i, replaceOnChanges: _r, retainOnDelete: _d, ...rest } = facts as ProgramFacts;
+            return { props: { ...args.props, [PROGRAM_KEY]: { ...rest, ...optionFacts(args.opts) } }, opts: args.opts };
+        });
+    } catch {
+        // An engine without transforms (or a test's mocks): the constructor's options stand.
     }
 }
 
@@ -52,14 +95,14 @@ async function isSecretInput(value: unknown): Promise<boolean> {
 }
 
 /**
- * The inputs given as secrets, and single tags as `tags.<key>`; undefined when there are none. A plain promise,
+ * The inputs given as secrets, and single tags as `tags["<key>"]`; undefined when there are none. A plain promise,
  * not an Output: the list itself is no secret, and an Output built from secrets would be marked secret too.
  */
 async function secretInputNames(args: Record<string, unknown>): Promise<string[] | undefined> {
     const names: string[] = [];
     for (const [key, value] of Object.entries(args)) {
         if (key === "tags" && typeof value === "object" && value !== null && !pulumi.Output.isInstance(value)) {
-            for (const [tag, tagValue] of Object.entries(value)) if (await isSecretInput(tagValue)) names.push(`tags.${tag}`);
+            for (const [tag, tagValue] of Object.entries(value)) if (await isSecretInput(tagValue)) names.push(`tags["${tag.replace(/"/g, '\\"')}"]`);
         } else if (await isSecretInput(value)) {
             names.push(key);
         }

@@ -3,7 +3,8 @@
 // for any type) are skipped, and so is every cross-field rule that depends on them.
 
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, isSet, rangeWords } from "./fields";
-import { coversPath, pathSet } from "./paths";
+import { PathPatterns } from "./paths";
+import { PROGRAM_KEY, contextOf } from "./program-facts";
 import { UNKNOWN, isUnknown } from "./unknown";
 
 export { UNKNOWN, isUnknown };
@@ -13,18 +14,15 @@ export interface Failure {
     readonly reason: string;
 }
 
-/** Keys the engine adds to every dynamic resource's inputs. */
-const ENGINE_KEYS = new Set(["__provider"]);
+/** Keys the engine (the serialized provider) and the resource itself (what only the program knows) add to the inputs. */
+const ENGINE_KEYS = new Set(["__provider", PROGRAM_KEY]);
 
 /** Where a message shows a secret input's value. */
 export const SECRET_SHOWN = "[secret]";
 
-/**
- * The inputs (and single tags, `tags.<key>`) the program gave as secrets, from the `secretInputs` input that
- * TcpListener sets. Their values are never printed.
- */
-export function secretPaths(inputs: Record<string, unknown>): ReadonlySet<string> {
-    return pathSet(inputs.secretInputs);
+/** A value as a message may quote it: [secret] when the input (or the single tag) was given as a secret. */
+export function shownValue(secrets: PathPatterns, path: readonly string[], value: unknown): string {
+    return secrets.covers(path) ? SECRET_SHOWN : describeValue(value);
 }
 
 /** A short, safe rendering of a received value for error messages. */
@@ -41,8 +39,10 @@ export function describeValue(value: unknown): string {
 }
 
 /** Problems with one field's own value (type, range, values, text rules). */
-function checkValue(field: FieldSpec, value: unknown, secret: boolean): string | undefined {
+function checkValue(field: FieldSpec, value: unknown, secrets: PathPatterns): string | undefined {
+    const secret = secrets.coversInput(field.input);
     const got = `; got ${secret ? SECRET_SHOWN : describeValue(value)}`;
+    const show = (part: string) => (secret ? SECRET_SHOWN : part);
     switch (field.kind) {
         case "integer": {
             const ok = typeof value === "number" && Number.isInteger(value) &&
@@ -61,7 +61,7 @@ function checkValue(field: FieldSpec, value: unknown, secret: boolean): string |
                 return `must be ${t.min} to ${t.max} characters${got}`;
             }
             if (t?.pattern && !t.pattern.test(value)) return `may contain only ${t.rule}${got}`;
-            return field.check?.(value as never);
+            return field.check?.(value as never, show);
         }
         case "tags": {
             if (typeof value !== "object" || value === null || Array.isArray(value)) {
@@ -70,13 +70,13 @@ function checkValue(field: FieldSpec, value: unknown, secret: boolean): string |
             const known: Record<string, string> = {};
             for (const [k, v] of Object.entries(value)) {
                 if (isUnknown(v)) continue;
-                if (typeof v !== "string") return `value of ${JSON.stringify(k.slice(0, 80))} must be a string; got ${describeValue(v)}`;
+                if (typeof v !== "string") {
+                    return `value of ${show(JSON.stringify(k.slice(0, 80)))} must be a string; got ${shownValue(secrets, ["tags", k], v)}`;
+                }
                 known[k] = v;
             }
-            return field.check?.(known as never);
+            return field.check?.(known as never, show);
         }
-        case "strings":
-            return Array.isArray(value) && value.every((v) => typeof v === "string") ? undefined : `must be a list of strings${got}`;
     }
 }
 
@@ -97,9 +97,10 @@ function effective(inputs: Record<string, unknown>, name: string, invalid: Set<s
     return value ?? FIELD_BY_INPUT.get(name)?.serviceDefault;
 }
 
-function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string>): Failure[] {
+function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string>, secrets: PathPatterns): Failure[] {
     const failures: Failure[] = [];
     const known = (name: string) => !isUnknown(inputs[name]) && !invalid.has(name);
+    const shown = (name: string, value: unknown) => (secrets.coversInput(name) ? SECRET_SHOWN : JSON.stringify(value));
 
     if (!isSet(inputs.backendServerPort) && !isSet(inputs.vServerGroupId)) {
         failures.push({ property: "backendServerPort", reason: "backendServerPort is required unless vServerGroupId is set" });
@@ -119,7 +120,7 @@ function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string
         if (!applies && isSet(inputs[field.input]) && known(field.input)) {
             failures.push({
                 property: field.input,
-                reason: `${field.input} only applies when ${when.field} is "${when.equals}" (it is ${JSON.stringify(condition)}); remove it or set ${when.field}: "${when.equals}"`,
+                reason: `${field.input} only applies when ${when.field} is "${when.equals}" (it is ${shown(when.field, condition)}); remove it or set ${when.field}: "${when.equals}"`,
             });
         }
         if (applies && field.requiredWhenApplies && !isSet(inputs[field.input])) {
@@ -134,7 +135,8 @@ function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string
         if (known(field.input) && known(field.atLeast) && typeof value === "number" && typeof floor === "number" && value < floor) {
             failures.push({
                 property: field.input,
-                reason: `${field.input} ${value} is less than ${field.atLeast} ${floor}; the service would silently use ${floor}, so set ${field.input} to at least ${floor} or remove it`,
+                reason: `${field.input} ${shown(field.input, value)} is less than ${field.atLeast} ${shown(field.atLeast, floor)}; the service would ` +
+                    `silently use ${shown(field.atLeast, floor)}, so set ${field.input} to at least ${shown(field.atLeast, floor)} or remove it`,
             });
         }
     }
@@ -147,7 +149,7 @@ export function validateInputs(raw: unknown): Failure[] {
         ? (raw as Record<string, unknown>) : {};
     const failures: Failure[] = [];
     const invalid = new Set<string>();
-    const secrets = secretPaths(inputs);
+    const secrets = contextOf(inputs).secrets;
 
     for (const name of Object.keys(inputs)) {
         if (FIELD_BY_INPUT.has(name) || ENGINE_KEYS.has(name)) continue;
@@ -162,11 +164,11 @@ export function validateInputs(raw: unknown): Failure[] {
             if (field.required) failures.push({ property: field.input, reason: `${field.input} is required` });
             continue;
         }
-        const problem = checkValue(field, value, coversPath(secrets, field.input));
+        const problem = checkValue(field, value, secrets);
         if (problem) {
             invalid.add(field.input);
             failures.push({ property: field.input, reason: `${field.input} ${problem}` });
         }
     }
-    return failures.concat(crossFieldFailures(inputs, invalid));
+    return failures.concat(crossFieldFailures(inputs, invalid, secrets));
 }

@@ -156,9 +156,9 @@ describe("TcpListener lifecycle (engine harness + emulator)", function () {
         lab.emulator.clearRequests();
         const r = await lab.up(program({ web }));
         expectOk(r);
-        // The replacement has the old one's id: were it create-before-delete, the engine would delete the new
-        // listener as the "old" one after creating it (a bug this test caught; the provider now deletes first).
-        expect(r.steps[0]).to.deep.include({ op: "replace", deleteBeforeReplace: true });
+        // Created again by an update under the same id: no replacement, so the engine never deletes the new listener
+        // as the "old" one (a bug an earlier version of this test caught) and protect would not stand in the way.
+        expect(r.steps[0]).to.deep.include({ op: "update" });
         const created = seqOf("CreateLoadBalancerTCPListener", 80);
         const deletedAfter = lab.calls("DeleteLoadBalancerListener").filter((c) => c.params.ListenerPort === "80" && c.seq > created);
         expect(deletedAfter, "the re-created listener was deleted again as the replaced one (same id)").to.deep.equal([]);

@@ -6,7 +6,7 @@ import { FIELDS, FIELD_BY_INPUT, MAX_USER_TAGS } from "../../provider/fields";
 import { GENERATED, acceptsValue, isLeftToTheWorld, caseArb, effective, isReference, normalise, rawB, rawConfigArb, resolve, valueArb } from "./arbitraries";
 
 const POOL = { loadBalancerId: ["lb-a"], regionId: ["cn-hangzhou"], vServerGroupId: ["rsp-v1", "rsp-v2"], masterSlaveServerGroupId: ["rsp-m1"], aclId: ["acl-1", "acl-2"] };
-const ID = { pool: POOL, loadBalancerId: "lb-a", listenerPort: 80, owner: "p/s/n", serviceTags: 0 };
+const ID = { pool: POOL, loadBalancerId: "lb-a", listenerPort: 80, urn: "urn:pulumi:s::p::pulumi-nodejs:dynamic/slb:TcpListener::n", serviceTags: 0 };
 
 describe("lifecycle property generators (fast-check)", () => {
     it("generate every row of the field table, or leave it to the world", () => {

@@ -6,6 +6,7 @@
 // not carry as data, and two value shapes random text would practically never hit.
 import * as fc from "fast-check";
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, MAX_USER_TAGS, OWNER_TAG_KEY } from "../../provider/fields";
+import { PROGRAM_KEY } from "../../provider/program-facts";
 import { Pool, SERVICE_TAG_PREFIXES } from "../support/property-world";
 
 export type Config = Record<string, unknown>;
@@ -18,11 +19,10 @@ export interface Ref {
     readonly ref: number;
 }
 
-/** Set by the world, never generated: the listener's identity and the owner TcpListener always passes. */
-export const CONTROLLED = new Set(["loadBalancerId", "listenerPort", "owner"]);
+/** Set by the world, never generated: the listener's identity. (What only the program knows, its URN, is set too.) */
+export const CONTROLLED = new Set(["loadBalancerId", "listenerPort"]);
+export const isLeftToTheWorld = (f: FieldSpec) => CONTROLLED.has(f.input);
 /** Fields the generators draw (every row but the controlled ones). */
-/** Rows TcpListener fills from what only the program knows (owner, ignoreChanges, secretInputs): not configuration. */
-export const isLeftToTheWorld = (f: FieldSpec) => CONTROLLED.has(f.input) || f.internal === true;
 export const GENERATED: readonly FieldSpec[] = FIELDS.filter((f) => !isLeftToTheWorld(f));
 
 /** A field that names another resource (an `...Id`, or the region): its values come from the world's pool. */
@@ -44,13 +44,11 @@ export function acceptsValue(field: FieldSpec, value: unknown): boolean {
             if (field.values && !field.values.includes(value)) return false;
             const t = field.text;
             if (t && (value.length < t.min || value.length > t.max || (t.pattern && !t.pattern.test(value)))) return false;
-            return field.check?.(value as never) === undefined;
+            return field.check?.(value as never, (part) => part) === undefined;
         }
-        case "strings":
-            return Array.isArray(value) && value.every((v) => typeof v === "string");
         case "tags":
             return typeof value === "object" && value !== null && !Array.isArray(value) &&
-                Object.values(value).every((v) => typeof v === "string") && field.check?.(value as never) === undefined;
+                Object.values(value).every((v) => typeof v === "string") && field.check?.(value as never, (part) => part) === undefined;
     }
 }
 
@@ -88,7 +86,7 @@ function textArb(field: FieldSpec): fc.Arbitrary<string> {
 const COMMON_TAG_KEYS = Array.from({ length: 40 }, (_, i) => `k${String(i).padStart(2, "0")}`);
 
 function tagsArb(field: FieldSpec): fc.Arbitrary<Record<string, string>> {
-    const probe = (key: string, value: string) => field.check?.({ [key]: value } as never) === undefined;
+    const probe = (key: string, value: string) => field.check?.({ [key]: value } as never, (part) => part) === undefined;
     const key = fc.oneof({ arbitrary: fc.constantFrom(...COMMON_TAG_KEYS), weight: 6 }, { arbitrary: fc.string({ minLength: 1, maxLength: 64, unit: "grapheme" }), weight: 1 })
         // No program can set a "__proto__" tag: a JavaScript object literal makes it the prototype, and so does
         // google-protobuf's Struct.toJavaScript in the dynamic-provider host, which drops it before check() runs.
@@ -113,8 +111,6 @@ export function valueArb(field: FieldSpec): fc.Arbitrary<unknown> {
             return integerArb(field);
         case "string":
             return field.values ? fc.constantFrom(...field.values) : textArb(field);
-        case "strings":
-            return fc.array(fc.string());
         case "tags":
             return tagsArb(field);
     }
@@ -137,7 +133,8 @@ export interface Identity {
     readonly pool: Pool;
     readonly loadBalancerId: string;
     readonly listenerPort: number;
-    readonly owner: string;
+    /** The resource's URN (TcpListener hands it over as `__program`; the ownership tag is derived from it). */
+    readonly urn: string;
     /** Service-managed tags the case will attach: user tags leave room for them under the limit of 20. */
     readonly serviceTags: number;
 }
@@ -197,7 +194,7 @@ export function normalise(raw: RawConfig, id: Identity): Config {
     }
     config.loadBalancerId = id.loadBalancerId;
     config.listenerPort = id.listenerPort;
-    config.owner = id.owner;
+    config[PROGRAM_KEY] = { urn: id.urn };
     return config;
 }
 

@@ -5,6 +5,7 @@
 // and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
 // "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
 import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";
+import { contextOf } from "../../provider/program-facts";
 import { DescribeBody, SERVICE_TAG_PREFIXES } from "../support/property-world";
 import { Config, effective } from "./arbitraries";
 
@@ -83,7 +84,7 @@ export function liveMismatches(config: Config, body: DescribeBody, serviceTags: 
         if (got === ABSENT && hiddenBy(f).length > 0) continue;
         if (want !== got) out.push({ field: f.input, want, got });
     }
-    const wantTags: Record<string, string> = { ...((config.tags as Record<string, string>) ?? {}), [OWNER_TAG_KEY]: String(config.owner), ...serviceTags };
+    const wantTags: Record<string, string> = { ...((config.tags as Record<string, string>) ?? {}), [OWNER_TAG_KEY]: String(contextOf(config).owner), ...serviceTags };
     const gotTags = liveTags(body);
     if (canonical(wantTags) !== canonical(gotTags)) out.push({ field: "tags", want: wantTags, got: gotTags });
     const wantStatus = effective(config, "status");
@@ -112,7 +113,7 @@ export function replacementFields(a: Config, b: Config, defaults: Record<string,
 
 /**
  * Where refreshed outputs disagree with what the service shows: a reported field must be recorded as reported,
- * a field the service does not report must not be recorded (unless it is a row the service hides at times), user tags and the owner as tagged, the status as settled.
+ * a field the service does not report must not be recorded (unless it is a row the service hides at times), user tags as tagged (the ownership tag is the provider's own, not an output), the status as settled.
  */
 export function refreshMismatches(outputs: Record<string, unknown>, body: DescribeBody): Mismatch[] {
     const live = liveValues(body);
@@ -128,7 +129,6 @@ export function refreshMismatches(outputs: Record<string, unknown>, body: Descri
     const userTags = Object.fromEntries(Object.entries(tags).filter(([k]) => k !== OWNER_TAG_KEY && !isServiceTag(k)));
     const recorded = Object.fromEntries(Object.entries((outputs.tags as Record<string, string>) ?? {}).filter(([k]) => !isServiceTag(k)));
     if (canonical(userTags) !== canonical(recorded)) out.push({ field: "tags", want: userTags, got: recorded });
-    if ((outputs.owner ?? ABSENT) !== (tags[OWNER_TAG_KEY] ?? ABSENT)) out.push({ field: "owner", want: tags[OWNER_TAG_KEY], got: outputs.owner });
     if (outputs.status !== settled(body.Status)) out.push({ field: "status", want: settled(body.Status), got: outputs.status });
     return out;
 }

@@ -2,7 +2,7 @@
 // optionally a refresh, up(B), then a preview. Returns what it found, each finding with a signature that names
 // the property and the field or API code involved, so that runs can be grouped by distinct defect.
 import { FIELD_BY_INPUT, OWNER_TAG_KEY } from "../../provider/fields";
-import { ownerOf } from "../../provider/resource";
+import { PROGRAM_KEY } from "../../provider/program-facts";
 import { ProviderHost } from "../harness/host";
 import { PropertyMap } from "../harness/encoding";
 import { EngineSteps, StepFailure, UpResult } from "../support/engine-steps";
@@ -43,7 +43,7 @@ function show(value: unknown): string {
 }
 
 function showConfig(config: Config): string {
-    const { loadBalancerId: _lb, owner: _o, ...rest } = config;
+    const { loadBalancerId: _lb, [PROGRAM_KEY]: _p, ...rest } = config;
     return show(rest);
 }
 
@@ -134,12 +134,11 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
     const caseNo = nextCase++;
     const name = `l${caseNo}`;
     const urn = `urn:pulumi:${STACK}::${PROJECT}::${TYPE}::${name}`;
-    const owner = ownerOf(PROJECT, STACK, name);
     const serviceTags = serviceTagCount(input);
     const portA = nextPort++;
     const portB = input.movePort ? nextPort++ : portA;
-    const a = normalise(input.a, { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portA, owner, serviceTags });
-    const b = normalise(rawB(input), { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portB, owner, serviceTags });
+    const a = normalise(input.a, { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portA, urn, serviceTags });
+    const b = normalise(rawB(input), { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portB, urn, serviceTags });
     const engine = new EngineSteps(host, urn);
     const findings: Finding[] = [];
     const story: string[] = [`case ${name} on ${lane.lbId}`, `A = ${showConfig(a)}`, `B = ${showConfig(b)}`];

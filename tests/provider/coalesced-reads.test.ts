@@ -94,7 +94,8 @@ describe("coalesced reads against the emulator", function () {
         expect([...coalesced.lines].sort()).to.deep.equal([...each.lines].sort());
         const changed = coalesced.result.map((r, i) => (r.changes ? i : -1)).filter((i) => i >= 0);
         expect(changed).to.deep.equal([7, 33, 60]);
-        expect(coalesced.result[60]).to.include({ deleteBeforeReplace: true });
+        // Gone: created again by update() under the same id (no replacement).
+        expect(coalesced.result[60]).to.deep.include({ changes: true, replaces: [] });
         expect(coalesced.lines.join("\n")).to.include(`${ids[7]}: description is "changed-by-hand", want "listener-7"`)
             .and.to.include(`${ids[33]}: status`).and.to.include(`${ids[60]}: the listener no longer exists`);
         expect(coalesced.lines.filter((l) => !l.startsWith(ids[7]) && !l.startsWith(ids[33]) && !l.startsWith(ids[60]))).to.deep.equal([]);

@@ -148,7 +148,7 @@ describe("the documented contract: check() and the emulator agree on every rule 
     after(() => emulator.close());
 
     function inputsOf(c: Case): Props {
-        const inputs: Props = { loadBalancerId: lbId, listenerPort: nextPort++, bandwidth: -1, backendServerPort: 80, owner: "contract/test/l", ...c.inputs };
+        const inputs: Props = { loadBalancerId: lbId, listenerPort: nextPort++, bandwidth: -1, backendServerPort: 80, ...c.inputs };
         for (const k of Object.keys(inputs)) if (inputs[k] === undefined) delete inputs[k];
         return inputs;
     }
@@ -161,7 +161,7 @@ describe("the documented contract: check() and the emulator agree on every rule 
     /** The emulator's verdict on the Create the provider would send; an accepted listener is deleted again. */
     async function emulatorVerdict(inputs: Props): Promise<Verdict> {
         try {
-            await slb.call("CreateLoadBalancerTCPListener", createParams(inputs, REGION));
+            await slb.call("CreateLoadBalancerTCPListener", createParams(inputs, REGION, "contract/test/l"));
         } catch (raw) {
             const e = raw as { code?: string; statusCode?: number; data?: { Message?: string; RequestId?: string } };
             const error = new SlbApiError("CreateLoadBalancerTCPListener", e.code ?? "", e.data?.Message ?? "", e.data?.RequestId, e.statusCode);

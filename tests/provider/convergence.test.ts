@@ -7,6 +7,8 @@ import { configured, ProviderFixture, providerFixture, REGION } from "../support
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../support/slb-client";
 import { CheckFailed, Recorded, previewDiff, up } from "../support/provider-steps";
 import { validateInputs } from "../../provider/validate";
+import { PROGRAM_KEY } from "../../provider/program-facts";
+import { asResource } from "../support/resource-facts";
 
 type Props = Record<string, unknown>;
 
@@ -17,7 +19,7 @@ describe("convergence: the numbered defects stay fixed", function () {
 
     beforeEach(async () => {
         fx = await providerFixture({ spec: "slb.s2.small" });
-        base = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, owner: "proj/dev/web" };
+        base = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, ...asResource("proj", "dev", "web") };
     });
     afterEach(() => fx.close());
 
@@ -187,7 +189,7 @@ describe("convergence: the numbered defects stay fixed", function () {
     });
 
     it("10: ignoreChanges: drift of an ignored property (and of a single tag) is reported, not repaired", async () => {
-        const program = { ...base, tags: { team: "web", app: "shop" }, ignoreChanges: ["healthyThreshold", "tags.team"] };
+        const program = { ...base, tags: { team: "web", app: "shop" }, ...asResource("proj", "dev", "web", { ignoreChanges: ["healthyThreshold", "tags.team"] }) };
         const created = await up(fx.provider, undefined, program);
         await fx.slb.call("SetLoadBalancerTCPListenerAttribute", { ...key(), HealthyThreshold: 7 });
         await fx.slb.call("TagResources", { RegionId: REGION, ResourceType: "listener", ResourceId: [`${fx.lbId}_tcp_80`], Tag: [{ Key: "team", Value: "ops" }] });
@@ -223,7 +225,7 @@ describe("convergence: the numbered defects stay fixed", function () {
     });
 
     it("12: a secret input is printed as [secret] in drift lines and check failures", async () => {
-        const program = { ...base, description: "s3cr3t-name", secretInputs: ["description"] };
+        const program = { ...base, description: "s3cr3t-name", ...asResource("proj", "dev", "web", { secretInputs: ["description"] }) };
         const created = await up(fx.provider, undefined, program);
         await fx.slb.call("SetLoadBalancerTCPListenerAttribute", { ...key(), Description: "other-name" });
         const { lines } = await fx.stderrOf(() => previewDiff(fx.provider, created, program));
@@ -245,19 +247,21 @@ describe("TcpListener hands the provider what only the program knows", () => {
         call: () => ({}),
     }, "proj", "dev", false));
 
-    async function inputsOf(make: () => pulumi.CustomResource): Promise<Props> {
-        const resource = make() as unknown as { secretInputs: pulumi.Output<unknown>; ignoreChanges: pulumi.Output<unknown> };
-        const value = <T>(o: pulumi.Output<T>) => new Promise<T>((resolve) => o.apply((v) => resolve(v)));
-        return { secretInputs: await value(resource.secretInputs), ignoreChanges: await value(resource.ignoreChanges) };
+    async function programFactsOf(make: () => pulumi.CustomResource): Promise<Props> {
+        const resource = make() as unknown as Record<string, pulumi.Output<unknown>>;
+        return new Promise((resolve) => resource[PROGRAM_KEY].apply((v) => resolve(v as Props)));
     }
 
-    it("names the secret inputs and the ignoreChanges option", async () => {
+    it("names its URN, the secret inputs and the options the provider honours (ignoreChanges, replaceOnChanges, retainOnDelete)", async () => {
         const { TcpListener } = await import("../../provider");
-        const got = await inputsOf(() => new TcpListener("web", {
+        const got = await programFactsOf(() => new TcpListener("web", {
             loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 80,
             description: pulumi.secret("hidden"), tags: { team: "web", token: pulumi.secret("t") },
-        }, { ignoreChanges: ["healthyThreshold", "tags.team"] }));
-        expect(got.secretInputs).to.deep.equal(["description", "tags.token"]);
-        expect(got.ignoreChanges).to.deep.equal(["healthyThreshold", "tags.team"]);
+        }, { ignoreChanges: ["healthyThreshold", "tags.team"], replaceOnChanges: ["bandwidth"], retainOnDelete: true }));
+        expect(got).to.deep.equal({
+            urn: "urn:pulumi:dev::proj::pulumi-nodejs:dynamic/slb:TcpListener::web",
+            secretInputs: ["description", 'tags["token"]'],
+            ignoreChanges: ["healthyThreshold", "tags.team"], replaceOnChanges: ["bandwidth"], retainOnDelete: true,
+        });
     });
 });

@@ -2,8 +2,9 @@ import { expect } from "chai";
 import { fillUnreported } from "../../provider/mapping";
 import { compareState, driftReport, hasChanges, stateFromOutputs, ListenerState } from "../../provider/diff";
 import { UNKNOWN } from "../../provider/validate";
+import { asResource } from "../support/resource-facts";
 
-const inputs = { loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 8080, owner: "p/s/web", tags: { team: "web" } };
+const inputs = { loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 8080, ...asResource("p", "s", "web"), tags: { team: "web" } };
 
 /** A listener exactly as the service reports one created from `inputs` with nothing else set. */
 function liveOf(overrides: Record<string, unknown> = {}, extra: Partial<ListenerState> = {}): ListenerState {
@@ -85,7 +86,7 @@ describe("diff: desired inputs against a listener's state", () => {
     });
 
     it("reports each drifted field as `<id>: <input> is <live>, want <desired>`", () => {
-        const recorded = stateFromOutputs({ ...liveOf().values, tags: { team: "web" }, owner: "p/s/web", status: "running" });
+        const recorded = stateFromOutputs({ ...liveOf().values, tags: { team: "web" }, status: "running" });
         const live = liveOf({ establishedTimeout: 60 }, { status: "stopped", tags: { team: "ops" } });
         expect(driftReport("lb-1:tcp:80", inputs, recorded, live)).to.deep.equal([
             "lb-1:tcp:80: establishedTimeout is 60, want 900",

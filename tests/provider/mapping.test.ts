@@ -6,8 +6,8 @@ describe("mapping: wire names from the field table", () => {
     it("puts every given setting and the tags into one Create call, with the lower-case interval", () => {
         const params = createParams({
             loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 8080, healthCheckInterval: 4,
-            healthCheckSwitch: "off", proxyProtocolV2Enabled: true, tags: { team: "web" }, owner: "p/s/n", status: "running", adoptExisting: true,
-        }, "cn-hangzhou");
+            healthCheckSwitch: "off", proxyProtocolV2Enabled: true, tags: { team: "web" }, status: "running", adoptExisting: true,
+        }, "cn-hangzhou", "p/s/n");
         expect(params).to.deep.equal({
             RegionId: "cn-hangzhou", LoadBalancerId: "lb-1", ListenerPort: 80, Bandwidth: -1, BackendServerPort: 8080,
             healthCheckInterval: 4, HealthCheckSwitch: "off", ProxyProtocolV2Enabled: true,
@@ -42,5 +42,6 @@ describe("mapping: wire names from the field table", () => {
         const outs = toOutputs({ bandwidth: -1, adoptExisting: true }, live, "cn-hangzhou");
         expect(outs).to.include({ status: "running", regionId: "cn-hangzhou", adoptExisting: true, scheduler: "wrr", healthCheckSwitch: "off" });
         expect(Object.values(outs)).not.to.include(undefined);
+        expect(outs).not.to.have.any.keys("owner", "__program");
     });
 });

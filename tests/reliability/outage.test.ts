@@ -47,7 +47,7 @@ describe("reliability: the SLB endpoint goes away mid-up", function () {
             const name = e.urn!.split("::").pop()!;
             // Either it retried until the bound, or an earlier call had already found the endpoint down, or it never got
             // its turn: its time bound ran out while it queued behind a change that was still retrying.
-            expect(e.message, name).to.match(/no answer from the SLB endpoint.*(Retries stopped|already found the endpoint unreachable)|waited [\d.]+ s for earlier changes.*ran out before its turn came/i)
+            expect(e.message, name).to.match(/no answer from the SLB endpoint.*(could not be reached for \d+ s|Retries stopped|already found the endpoint unreachable)|waited [\d.]+ s for earlier changes.*ran out before its turn came/i)
                 .and.to.include(portOf[name]);
             expect(e.message.includes(SECRET), `${name}: secret in error`).to.equal(false);
         }
