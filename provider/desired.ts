@@ -29,3 +29,12 @@ export function wireValue(field: FieldSpec, to: unknown): unknown {
     const spelled = Object.entries(field.reportedAs ?? {}).find(([, reported]) => reported === value);
     return spelled ? spelled[0] : value;
 }
+
+/** Whether a field takes effect under the desired inputs; "unknown" while its condition is unknown. */
+export function applies(inputs: Record<string, unknown>, field: FieldSpec): boolean | "unknown" {
+    const when = field.appliesWhen;
+    if (!when) return true;
+    const condition = desiredValue(inputs, FIELD_BY_INPUT.get(when.field)!);
+    if (isUnknown(condition)) return "unknown";
+    return condition === when.equals;
+}

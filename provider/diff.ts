@@ -2,7 +2,7 @@
 // which fields replace it, which change in place, which tags and status change, and what drifted.
 // Unset inputs compare against the service default, and fields that do not apply are not compared.
 
-import { desiredValue } from "./desired";
+import { applies, desiredValue } from "./desired";
 import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
 import { FieldChange, LiveListener, settledStatus, userTags } from "./mapping";
 import { PathPatterns, PathSegment, showPath } from "./paths";
@@ -31,15 +31,6 @@ export interface StateDiff {
 }
 
 export { desiredValue };
-
-/** Whether a field takes effect under the desired inputs; "unknown" while its condition is unknown. */
-function applies(inputs: Record<string, unknown>, field: FieldSpec): boolean | "unknown" {
-    const when = field.appliesWhen;
-    if (!when) return true;
-    const condition = desiredValue(inputs, FIELD_BY_INPUT.get(when.field)!);
-    if (isUnknown(condition)) return "unknown";
-    return condition === when.equals;
-}
 
 /** Tag keys are the user's: "toString" is a tag like any other, not a property of every object. */
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
@@ -185,11 +176,21 @@ export function driftReport(id: string, inputs: Record<string, unknown>, recorde
     return lines;
 }
 
-/** Recorded outputs seen as a listener state. */
+/**
+ * Recorded outputs seen as a listener state. The outputs leave out what does not take effect and what has "no value"
+ * (toOutputs); the service holds its default there.
+ */
 export function stateFromOutputs(outs: Record<string, unknown>): ListenerState {
     const tags = typeof outs.tags === "object" && outs.tags !== null ? (outs.tags as Record<string, string>) : {};
+    const values: Record<string, unknown> = { ...outs };
+    for (const field of COMPARED) {
+        const value = values[field.input];
+        if (value === undefined) values[field.input] = field.serviceDefault;
+        // Outputs keep the input's spelling of a value the service reports in another ("$_ip" for "").
+        else if (typeof value === "string" && field.reportedAs && hasOwn(field.reportedAs, value)) values[field.input] = field.reportedAs[value];
+    }
     return {
-        values: outs,
+        values,
         tags,
         // Earlier versions recorded the ownership tag as the output `owner`; now it is the provider's own business.
         owner: typeof outs.owner === "string" ? outs.owner : null,

@@ -1,7 +1,8 @@
 // Translation between the listener's inputs and the SLB wire names, derived from the field table:
 // Create and Set request parameters, and the Describe response read back as input-named live state.
 
-import { wireValue } from "./desired";
+import { writableDefault } from "./defaults";
+import { applies, desiredValue, wireValue } from "./desired";
 import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, SERVICE_TAG_KEY, isSet } from "./fields";
 
 /**
@@ -145,14 +146,26 @@ export function settledStatus(status: string): string {
 }
 
 /**
- * Outputs: what the service reports for every field it reports (its default where it shows nothing, and
- * nothing where it has no default: a detached group, draining off), the provider-side inputs as given, the
+ * Outputs: what the service reports for every field that takes effect (its default where it shows nothing, and
+ * nothing where it has no default or the default is "no value": a detached group, draining off, no description), in
+ * the input's spelling where the service reports an equivalent one ("$_ip"); the provider-side inputs as given, the
  * tags, the region and the live status. JSON-safe (no undefined values).
  */
 export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, regionId: string): Record<string, unknown> {
     const outs: Record<string, unknown> = {};
+    // Whether a field takes effect is the listener's business (its health check type, its draining), not the inputs'.
+    const state = { ...live.values, status: live.status };
     for (const field of FIELDS) {
-        const value = field.api?.describe ? live.values[field.input] ?? field.serviceDefault : inputs[field.input] ?? field.serviceDefault;
+        if (!field.api?.describe) {
+            const value = inputs[field.input] ?? field.serviceDefault;
+            if (isSet(value)) outs[field.input] = value;
+            continue;
+        }
+        if (applies(state, field) === false) continue;
+        const input = inputs[field.input];
+        let value: unknown = live.values[field.input] ?? field.serviceDefault;
+        if (field.reportedAs && isSet(input) && desiredValue(inputs, field) === value) value = input;
+        else if (!isSet(input) && !writableDefault(field) && value === field.serviceDefault) continue;
         if (isSet(value)) outs[field.input] = value;
     }
     outs.tags = live.tags;

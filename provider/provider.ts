@@ -6,6 +6,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { SlbClient, ListenerKey } from "./client";
 import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
 import { currentDeadline, deadlineOr, withDeadline } from "./deadline";
+import { withDefaults } from "./defaults";
 import { desiredValue } from "./desired";
 import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "./diff";
 import { adaptToHost, forResource, markReported, say } from "./engine-host";
@@ -69,8 +70,10 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
     async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         // Inputs are kept as written ("$_ip" stays "$_ip"): the service accepts them so; comparisons use the
-        // spelling the service reports (desired.ts).
-        return { inputs: news, failures: validateInputs(news) };
+        // spelling the service reports (desired.ts). What is left unset is filled with what the listener will have, so
+        // that the engine records and shows the whole configuration.
+        const failures = validateInputs(news);
+        return { inputs: failures.length > 0 ? news : withDefaults(news, this.regionOrUndefined()), failures };
     }
 
     diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -125,7 +128,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
             if (live === "gone") return {};
             // What the service shows; only what it hides (backendServerPort behind a group) comes from the record.
             const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
-            return { id, props: outs, inputs: inputsFromOutputs(outs, this.settings().region) } as pulumi.dynamic.ReadResult;
+            const region = this.settings().region;
+            return { id, props: outs, inputs: withDefaults(inputsFromOutputs(outs, region), region) } as pulumi.dynamic.ReadResult;
         });
     }
 
@@ -167,6 +171,15 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
     private settings(): Settings {
         return resolveSettings(this.config, process.env);
+    }
+
+    /** The configured region, or undefined (also when the configuration cannot be read: check() reports nothing of it). */
+    private regionOrUndefined(): string | undefined {
+        try {
+            return this.settings().region;
+        } catch {
+            return undefined;
+        }
     }
 
     /**
@@ -222,9 +235,8 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         }
         if (typeof olds.regionId !== "string" || region === olds.regionId) return false;
         if (news.loadBalancerId === olds.loadBalancerId) {
-            const source = isSet(news.regionId) ? "the regionId input" : "alicloud:region (or ALICLOUD_REGION)";
             throw new Error(`the listener and its load balancer ${String(olds.loadBalancerId)} are in ${olds.regionId}, but this run's region is ` +
-                `${region} (from ${source}). A Classic Load Balancer belongs to one region, so its listener cannot move to another: set ` +
+                `${region} (the regionId input, or alicloud:region / ALICLOUD_REGION where it is unset). A Classic Load Balancer belongs to one region, so its listener cannot move to another: set ` +
                 `regionId: "${olds.regionId}" on the listener (or alicloud:region back to ${olds.regionId}), or give it a load balancer in ` +
                 `${region} to move it. Nothing is planned.`);
         }

@@ -80,6 +80,11 @@ function checkValue(field: FieldSpec, value: unknown, secrets: PathPatterns): st
     }
 }
 
+/** Whether a value is acceptable for a field on its own (its type, range, values and text rules); the reason if not. */
+export function validateValue(field: FieldSpec, value: unknown): string | undefined {
+    return checkValue(field, value, PathPatterns.NONE);
+}
+
 /** Best-effort "did you mean" for misspelt property names. */
 function closestField(name: string): string | undefined {
     const lower = name.toLowerCase();

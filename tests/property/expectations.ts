@@ -5,6 +5,7 @@
 // and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
 // "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
 import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";
+import { writableDefault } from "../../provider/defaults";
 import { contextOf } from "../../provider/program-facts";
 import { DescribeBody, SERVICE_TAG_PREFIXES } from "../support/property-world";
 import { Config, effective } from "./arbitraries";
@@ -119,7 +120,18 @@ export function refreshMismatches(outputs: Record<string, unknown>, body: Descri
     const live = liveValues(body);
     const out: Mismatch[] = [];
     for (const f of DESCRIBED) {
-        const got = normalised(f, outputs[f.input]);
+        // A field that does not take effect on the listener (its health check type, its draining) is not an output.
+        const when = f.appliesWhen;
+        const condition = when ? live[when.field] : undefined;
+        if (when && (condition === ABSENT ? FIELDS.find((c) => c.input === when.field)?.serviceDefault : condition) !== when.equals) {
+            if (outputs[f.input] !== undefined) out.push({ field: f.input, want: "(not recorded: not in effect)", got: outputs[f.input] });
+            continue;
+        }
+        let recorded = outputs[f.input];
+        // Outputs keep the input's spelling of an equivalent value ("$_ip"), and leave out a default that is "no value".
+        if (typeof recorded === "string" && f.reportedAs && Object.prototype.hasOwnProperty.call(f.reportedAs, recorded)) recorded = f.reportedAs[recorded];
+        if (recorded === undefined && f.serviceDefault !== undefined && !writableDefault(f)) recorded = f.serviceDefault;
+        const got = normalised(f, recorded);
         const want = live[f.input];
         // A row the service hides at times keeps its recorded value while hidden (nothing better is known).
         if (want === ABSENT && hiddenBy(f).length > 0) continue;
