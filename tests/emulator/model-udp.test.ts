@@ -2,6 +2,7 @@
 // (docs/slb-api-facts.md, the UDP section; choices in emulator/MODEL.md, "UDP listeners").
 import { expect } from "chai";
 import { Harness, Params, expectApiError, harness, masterSlaveGroup } from "./model-harness";
+import { setEachUdpField } from "./udp-cases";
 
 const CREATE = "CreateLoadBalancerUDPListener";
 const SET = "SetLoadBalancerUDPListenerAttribute";
@@ -227,23 +228,8 @@ describe("model: SetLoadBalancerUDPListenerAttribute", () => {
 
     it("sets each field", async () => {
         const acl = (await h.call("CreateAccessControlList", { AclName: "a" })).AclId;
-        const cases: [Params, Record<string, unknown>][] = [
-            [{ Bandwidth: 50 }, { Bandwidth: 50 }],
-            [{ Scheduler: "rr" }, { Scheduler: "rr" }],
-            [{ PersistenceTimeout: 3600 }, { PersistenceTimeout: 3600 }],
-            [{ HealthCheckSwitch: "off" }, { HealthCheck: "off" }],
-            [{ HealthCheckConnectPort: 65535 }, { HealthCheckConnectPort: 65535 }],
-            [{ HealthCheckConnectTimeout: 300 }, { HealthCheckConnectTimeout: 300 }],
-            [{ HealthCheckInterval: 50 }, { HealthCheckInterval: 50 }],
-            [{ HealthyThreshold: 10 }, { HealthyThreshold: 10 }],
-            [{ UnhealthyThreshold: 2 }, { UnhealthyThreshold: 2 }],
-            [{ healthCheckReq: "q".repeat(64) }, { HealthCheckReq: "q".repeat(64) }],
-            [{ healthCheckExp: "A1" }, { HealthCheckExp: "A1" }],
-            [{ AclStatus: "on", AclType: "white", AclId: acl }, { AclStatus: "on", AclType: "white", AclId: acl }],
-            [{ Description: "renamed" }, { Description: "renamed" }],
-            [{ ProxyProtocolV2Enabled: true }, { ProxyProtocolV2Enabled: true }],
-        ];
-        for (const [params, shown] of cases) {
+        const vServerGroup = (await h.call("CreateVServerGroup", { LoadBalancerId: lbId })).VServerGroupId;
+        for (const [params, shown] of setEachUdpField({ acl, vServerGroup })) {
             await set(params);
             expect(await h.describeUdp(lbId, 53), JSON.stringify(params)).to.include(shown);
         }
