@@ -19,6 +19,14 @@ export const ModelErrors = {
         new ApiError(400, "InvalidParameterValue.SpecNotSupport",
             "The specified Scheduler is only supported by performance-guaranteed instances (LoadBalancerSpec)."),
     rspoolVipExist: () => new ApiError(400, "RspoolVipExist", "there are vips associating with this vServer group."),
+    /** [unconf] code and message: the guide names the ports, not the error (MODEL.md, "UDP listeners"). */
+    reservedUdpPort: (port: number) =>
+        new ApiError(400, "InvalidParam.ListenerPort",
+            `The specified ListenerPort is invalid. Port ${port} is reserved on UDP (250, 4789 and 4790 cannot be used).`),
+    /** The UDP probe strings' length code (older UDP pages), named after the Describe field. */
+    probeTextLength: (describeName: string, param: string, max: number) =>
+        new ApiError(400, `InvalidParamLength.${describeName}`,
+            `The length of the specified parameter "${param}" is not valid. It must be 1-${max} characters.`),
     tooManyListeners: () => new ApiError(400, "ListenerNumberOverLimit", "The number of listeners of the load balancer exceeds the limit of 50."),
     bandwidthExceeded: () =>
         new ApiError(400, "InvalidParameter",

@@ -1,94 +1,75 @@
-// How listeners look in responses. The two read APIs disagree on shapes (reference §2.2 vs §2.5, §4):
-// the attribute API wraps lists (`Tags: {Tag: [...]}`, `AclIds: {AclId: [...]}`) and has a boolean
-// ProxyProtocolV2Enabled; DescribeLoadBalancerListeners uses plain arrays and a string.
+// How listeners look in responses, for every protocol, from its field table. The two read APIs disagree on
+// shapes (reference §2.2 vs §2.5, §4): the attribute call wraps lists (`Tags: {Tag: [...]}`, `AclIds: {AclId:
+// [...]}`) and has a boolean ProxyProtocolV2Enabled; DescribeLoadBalancerListeners has plain arrays and a string,
+// and puts the protocol's settings in a <P>ListenerConfig block. Otherwise a listing row carries exactly the
+// attribute call's values (but SynProxy), so both are built from one view of the settings.
+import { Field, ListenerInput } from "./listener-fields";
 import { currentStatus } from "./status";
-import { LoadBalancerRecord, ListenerRecord } from "./store";
+import { LoadBalancerRecord, ListenerRecord, Protocol } from "./store";
 import { tagsPlain, tagsWrapped } from "./tag-params";
+import { TCP_FIELDS } from "./tcp-fields";
+import { UDP_FIELDS } from "./udp-fields";
 
-/** BackendServerPort is not shown while a server group supplies the backends. */
-const shownBackendPort = (l: ListenerRecord) =>
-    l.vServerGroupId || l.masterSlaveServerGroupId ? undefined : l.backendServerPort;
+/** HTTP and HTTPS listeners have no actions; restore() may hold them, TCP-shaped. */
+const FIELDS_OF: Record<Protocol, readonly Field[]> = { tcp: TCP_FIELDS, udp: UDP_FIELDS, http: TCP_FIELDS, https: TCP_FIELDS };
 
-/** Drops undefined values so optional fields are omitted rather than sent as null. */
-function compact(obj: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined));
-}
+const CONFIG_BLOCK: Record<Protocol, string> = {
+    tcp: "TCPListenerConfig", udp: "UDPListenerConfig", http: "HTTPListenerConfig", https: "HTTPSListenerConfig",
+};
+
+/** Settings at the top level of a listing row; the others go into its config block. */
+const LISTED_AT_TOP = ["BackendServerPort", "Bandwidth", "Scheduler", "Description", "VServerGroupId", "AclStatus", "AclType", "AclId"];
+/** Attribute-call settings a listing row does not carry. */
+const NOT_LISTED = ["SynProxy"];
 
 const aclOn = (l: ListenerRecord) => l.aclStatus === "on";
-const drainOn = (l: ListenerRecord) => l.connectionDrain === "on";
 
-/** Health-check fields shared by both views. */
-function healthCheck(l: ListenerRecord) {
-    return {
-        HealthCheck: l.healthCheck,
-        HealthCheckType: l.healthCheckType,
-        // Undocumented beyond "health check method"; mirrors the check type (MODEL.md).
-        HealthCheckMethod: l.healthCheckType,
-        HealthCheckConnectPort: l.healthCheckConnectPort,
-        HealthCheckConnectTimeout: l.healthCheckConnectTimeout,
-        HealthCheckInterval: l.healthCheckInterval,
-        HealthyThreshold: l.healthyThreshold,
-        UnhealthyThreshold: l.unhealthyThreshold,
-        HealthCheckDomain: l.healthCheckDomain,
-        HealthCheckURI: l.healthCheckURI,
-        HealthCheckHttpCode: l.healthCheckHttpCode,
-    };
+/** Settings shown only in some states; any other is shown whenever it has a value. */
+const SHOWN_WHEN: Partial<Record<keyof ListenerInput, (l: ListenerRecord) => boolean>> = {
+    // BackendServerPort is not shown while a server group supplies the backends.
+    backendServerPort: (l) => !l.vServerGroupId && !l.masterSlaveServerGroupId,
+    aclType: aclOn,
+    aclIds: aclOn,
+    connectionDrainTimeout: (l) => l.protocol !== "udp" && l.connectionDrain === "on",
+};
+
+/** The listener's settings under their Describe names; unset ones are left out. */
+function settingsView(l: ListenerRecord): Record<string, unknown> {
+    const values = l as unknown as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const f of FIELDS_OF[l.protocol]) {
+        if (f.describe === undefined || SHOWN_WHEN[f.key]?.(l) === false || values[f.key] === undefined) continue;
+        // The one list setting, the ACL ids, is shown comma-joined as AclId (the array itself is AclIds).
+        const value = Array.isArray(values[f.key]) ? (values[f.key] as string[]).join(",") : values[f.key];
+        out[f.describe] = value;
+        if (f.describeAlso) out[f.describeAlso] = value;
+    }
+    return out;
 }
 
-/** DescribeLoadBalancerTCPListenerAttribute. */
-export function tcpAttributeView(lb: LoadBalancerRecord, l: ListenerRecord, now: number): Record<string, unknown> {
-    return compact({
+/** Describe<P>ListenerAttribute. */
+export function attributeView(lb: LoadBalancerRecord, l: ListenerRecord, now: number): Record<string, unknown> {
+    return {
         LoadBalancerId: lb.id,
         ListenerPort: l.port,
-        BackendServerPort: shownBackendPort(l),
         Status: currentStatus(l, now),
-        Bandwidth: l.bandwidth,
-        Scheduler: l.scheduler,
-        SynProxy: l.synProxy,
-        PersistenceTimeout: l.persistenceTimeout,
-        EstablishedTimeout: l.establishedTimeout,
-        ...healthCheck(l),
-        AclStatus: l.aclStatus,
-        AclType: aclOn(l) ? l.aclType : undefined,
-        AclId: aclOn(l) ? l.aclIds?.join(",") : undefined,
-        AclIds: aclOn(l) ? { AclId: [...(l.aclIds ?? [])] } : undefined,
-        VServerGroupId: l.vServerGroupId,
-        MasterSlaveServerGroupId: l.masterSlaveServerGroupId,
-        ConnectionDrain: l.connectionDrain,
-        ConnectionDrainTimeout: drainOn(l) ? l.connectionDrainTimeout : undefined,
-        Description: l.description,
-        ProxyProtocolV2Enabled: l.proxyProtocolV2Enabled,
+        ...settingsView(l),
+        ...(aclOn(l) ? { AclIds: { AclId: [...(l.aclIds ?? [])] } } : {}),
         Tags: tagsWrapped(l.tags),
-    });
+    };
 }
 
 /** One element of DescribeLoadBalancerListeners' `Listeners` array. */
 export function listenerSummaryView(lb: LoadBalancerRecord, l: ListenerRecord, now: number): Record<string, unknown> {
-    const common = compact({
-        LoadBalancerId: lb.id,
-        ListenerPort: l.port,
-        ListenerProtocol: l.protocol,
-        BackendServerPort: shownBackendPort(l),
-        Bandwidth: l.bandwidth,
-        Scheduler: l.scheduler,
-        Status: currentStatus(l, now),
-        Description: l.description,
-        VServerGroupId: l.vServerGroupId,
-        AclStatus: l.aclStatus,
-        AclType: aclOn(l) ? l.aclType : undefined,
-        AclId: aclOn(l) ? l.aclIds?.join(",") : undefined,
-        AclIds: aclOn(l) ? [...(l.aclIds ?? [])] : undefined,
-        Tags: tagsPlain(l.tags),
-    });
-    const config = compact({
-        ConnectionDrain: l.connectionDrain,
-        ConnectionDrainTimeout: drainOn(l) ? l.connectionDrainTimeout : undefined,
-        EstablishedTimeout: l.establishedTimeout,
-        ...healthCheck(l),
-        MasterSlaveServerGroupId: l.masterSlaveServerGroupId,
-        PersistenceTimeout: l.persistenceTimeout,
-        ProxyProtocolV2Enabled: String(l.proxyProtocolV2Enabled),
-    });
-    const block = { tcp: "TCPListenerConfig", udp: "UDPListenerConfig", http: "HTTPListenerConfig", https: "HTTPSListenerConfig" }[l.protocol];
-    return { ...common, [block]: config };
+    const row: Record<string, unknown> = { LoadBalancerId: lb.id, ListenerPort: l.port, ListenerProtocol: l.protocol, Status: currentStatus(l, now) };
+    const config: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(settingsView(l))) {
+        if (NOT_LISTED.includes(name)) continue;
+        if (LISTED_AT_TOP.includes(name)) row[name] = value;
+        else config[name] = name === "ProxyProtocolV2Enabled" ? String(value) : value;
+    }
+    if (aclOn(l)) row.AclIds = [...(l.aclIds ?? [])];
+    row.Tags = tagsPlain(l.tags);
+    row[CONFIG_BLOCK[l.protocol]] = config;
+    return row;
 }

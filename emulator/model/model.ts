@@ -14,10 +14,12 @@ import { serverGroupActions } from "./server-groups";
 import { Store, emptyState, getOwn } from "./store";
 import { tagActions } from "./tags";
 import { tcpListenerActions } from "./tcp-listeners";
+import { udpListenerActions } from "./udp-listeners";
 
 const HANDLERS: Record<string, ActionHandler> = {
     ...loadBalancerActions,
     ...tcpListenerActions,
+    ...udpListenerActions,
     ...listenerActions,
     ...serverGroupActions,
     ...aclActions,

@@ -13,38 +13,51 @@ export interface TagRecord {
     value: string;
 }
 
-/** A listener's settings with service defaults already filled in (undefined = "not set", omitted by Describe). */
-export interface ListenerSettings {
+/**
+ * The settings every listener has, with service defaults already filled in (undefined = "not set", omitted by
+ * Describe). Each protocol adds its own below; the field tables (tcp-fields.ts, udp-fields.ts) say which
+ * request parameter and which Describe field each one is.
+ */
+export interface CommonListenerSettings {
     bandwidth: number;
     backendServerPort?: number;
     vServerGroupId?: string;
     masterSlaveServerGroupId?: string;
     scheduler: string;
     persistenceTimeout: number;
-    establishedTimeout: number;
     healthCheck: string;
-    healthCheckType: string;
     healthCheckConnectPort?: number;
     healthCheckConnectTimeout: number;
     healthCheckInterval: number;
     healthyThreshold: number;
     unhealthyThreshold: number;
+    aclStatus: string;
+    aclType?: string;
+    aclIds?: string[];
+    description: string;
+    proxyProtocolV2Enabled: boolean;
+}
+
+export interface TcpListenerSettings extends CommonListenerSettings {
+    establishedTimeout: number;
+    healthCheckType: string;
     /** "" means `$_ip` (the backend server's IP). */
     healthCheckDomain: string;
     healthCheckURI: string;
     healthCheckHttpCode: string;
-    aclStatus: string;
-    aclType?: string;
-    aclIds?: string[];
     connectionDrain: string;
     connectionDrainTimeout?: number;
-    description: string;
-    proxyProtocolV2Enabled: boolean;
     synProxy: string;
 }
 
-export interface ListenerRecord extends ListenerSettings {
-    protocol: Protocol;
+export interface UdpListenerSettings extends CommonListenerSettings {
+    /** The UDP probe's request and expected answer; without them the probe is a bare datagram. */
+    healthCheckReq?: string;
+    healthCheckExp?: string;
+}
+
+/** What a listener has besides its settings. */
+export interface ListenerState {
     port: number;
     /** The status the listener settles in; while `transition` is pending Describe shows the transition. */
     status: SettledStatus;
@@ -52,6 +65,17 @@ export interface ListenerRecord extends ListenerSettings {
     createdAt: number;
     tags: TagRecord[];
 }
+
+/** HTTP and HTTPS listeners have no actions; restore() may hold them (TCP-shaped) for port-conflict tests. */
+export interface TcpListenerRecord extends TcpListenerSettings, ListenerState {
+    protocol: "tcp" | "http" | "https";
+}
+
+export interface UdpListenerRecord extends UdpListenerSettings, ListenerState {
+    protocol: "udp";
+}
+
+export type ListenerRecord = TcpListenerRecord | UdpListenerRecord;
 
 export interface BackendServerRecord {
     serverId: string;
@@ -183,11 +207,26 @@ export class Store {
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isTags = (v: unknown) => Array.isArray(v) && v.every((t) => isObj(t) && typeof t.key === "string" && typeof t.value === "string");
 const isStrings = (v: unknown) => v === undefined || (Array.isArray(v) && v.every((s) => typeof s === "string"));
-/** Listener fields the views read without further checks. */
-const LISTENER_NUMBERS = ["bandwidth", "persistenceTimeout", "establishedTimeout", "healthCheckConnectTimeout", "healthCheckInterval",
-    "healthyThreshold", "unhealthyThreshold"];
-const LISTENER_STRINGS = ["scheduler", "healthCheck", "healthCheckType", "healthCheckDomain", "healthCheckURI", "healthCheckHttpCode",
-    "aclStatus", "connectionDrain", "description", "synProxy"];
+/** Listener fields the views read without further checks: every listener's, then those of the TCP-shaped ones. */
+const COMMON_NUMBERS = ["bandwidth", "persistenceTimeout", "healthCheckConnectTimeout", "healthCheckInterval", "healthyThreshold",
+    "unhealthyThreshold"] satisfies (keyof CommonListenerSettings)[];
+const COMMON_STRINGS = ["scheduler", "healthCheck", "aclStatus", "description"] satisfies (keyof CommonListenerSettings)[];
+const TCP_NUMBERS = ["establishedTimeout"] satisfies (keyof TcpListenerSettings)[];
+const TCP_STRINGS = ["healthCheckType", "healthCheckDomain", "healthCheckURI", "healthCheckHttpCode", "connectionDrain",
+    "synProxy"] satisfies (keyof TcpListenerSettings)[];
+const UDP_OPTIONAL_STRINGS = ["healthCheckReq", "healthCheckExp"] satisfies (keyof UdpListenerSettings)[];
+
+function isListenerRecord(l: Record<string, unknown>): boolean {
+    const numbers = l.protocol === "udp" ? COMMON_NUMBERS : [...COMMON_NUMBERS, ...TCP_NUMBERS];
+    const strings = l.protocol === "udp" ? COMMON_STRINGS : [...COMMON_STRINGS, ...TCP_STRINGS];
+    const optional = l.protocol === "udp" ? UDP_OPTIONAL_STRINGS : [];
+    return typeof l.port === "number" && isTags(l.tags) && isStrings(l.aclIds)
+        && (l.status === "stopped" || l.status === "running") && typeof l.proxyProtocolV2Enabled === "boolean"
+        && numbers.every((k) => typeof l[k] === "number") && strings.every((k) => typeof l[k] === "string")
+        && optional.every((k) => l[k] === undefined || typeof l[k] === "string")
+        && (l.transition === undefined || (isObj(l.transition) && typeof l.transition.until === "number"
+            && ["starting", "stopping", "configuring"].includes(l.transition.status as string)));
+}
 
 /** Structural check of a snapshot, so a bad restore fails loudly instead of breaking later calls. */
 function validateSnapshot(s: unknown): StoreState {
@@ -202,12 +241,8 @@ function validateSnapshot(s: unknown): StoreState {
                 if (!isObj(lb) || lb.id !== id || !isTags(lb.tags) || !isObj(lb.listeners) || !isObj(lb.vServerGroups)
                     || !isObj(lb.masterSlaveGroups)) throw fail(`load balancer ${where}/${id} is malformed`);
                 for (const [key, l] of Object.entries(lb.listeners)) {
-                    if (!isObj(l) || typeof l.port !== "number" || !PROTOCOLS.includes(l.protocol as Protocol)
-                        || key !== listenerKey(l.port, l.protocol as Protocol) || !isTags(l.tags) || !isStrings(l.aclIds)
-                        || (l.status !== "stopped" && l.status !== "running") || typeof l.proxyProtocolV2Enabled !== "boolean"
-                        || LISTENER_NUMBERS.some((k) => typeof l[k] !== "number") || LISTENER_STRINGS.some((k) => typeof l[k] !== "string")
-                        || (l.transition !== undefined && (!isObj(l.transition) || typeof l.transition.until !== "number"
-                            || !["starting", "stopping", "configuring"].includes(l.transition.status as string)))) {
+                    if (!isObj(l) || !PROTOCOLS.includes(l.protocol as Protocol) || !isListenerRecord(l)
+                        || key !== listenerKey(l.port as number, l.protocol as Protocol)) {
                         throw fail(`listener ${id}/${key} is malformed`);
                     }
                 }

@@ -25,7 +25,10 @@ export interface Harness {
     /** Creates a TCP listener with minimal valid params (overridable). */
     tcp(lbId: string, port: number, params?: Params, opts?: CallOptions): Promise<void>;
     describe(lbId: string, port: number, opts?: CallOptions): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-    /** Adds a listener of another protocol straight into the state (the model only creates TCP listeners). */
+    /** Creates a UDP listener with minimal valid params (overridable). */
+    udp(lbId: string, port: number, params?: Params, opts?: CallOptions): Promise<void>;
+    describeUdp(lbId: string, port: number, opts?: CallOptions): Promise<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    /** Adds a TCP-shaped listener of another protocol straight into the state (no action creates HTTP/HTTPS ones). */
     seedListener(lbId: string, protocol: "udp" | "http" | "https", port: number): void;
 }
 
@@ -71,6 +74,10 @@ export function harness(timings: Partial<ModelTimings> = { transitionMs: 1000, c
             await call("CreateLoadBalancerTCPListener", { LoadBalancerId: lbId, ListenerPort: port, BackendServerPort: 8080, Bandwidth: -1, ...params }, opts);
         },
         describe: (lbId, port, opts) => call("DescribeLoadBalancerTCPListenerAttribute", { LoadBalancerId: lbId, ListenerPort: port }, opts),
+        async udp(lbId, port, params = {}, opts) {
+            await call("CreateLoadBalancerUDPListener", { LoadBalancerId: lbId, ListenerPort: port, BackendServerPort: 5353, Bandwidth: -1, ...params }, opts);
+        },
+        describeUdp: (lbId, port, opts) => call("DescribeLoadBalancerUDPListenerAttribute", { LoadBalancerId: lbId, ListenerPort: port }, opts),
         seedListener(lbId, protocol, port) {
             // eslint-disable-next-line @typescript-eslint/no-explicit-any
             const snap = model.snapshot() as any;
@@ -86,6 +93,18 @@ export function harness(timings: Partial<ModelTimings> = { transitionMs: 1000, c
         },
     };
     return h;
+}
+
+/** A master-slave group of two servers on `port`; returns its id. */
+export async function masterSlaveGroup(h: Harness, lbId: string, port = 80): Promise<string> {
+    const r = await h.call("CreateMasterSlaveServerGroup", {
+        LoadBalancerId: lbId,
+        MasterSlaveBackendServers: JSON.stringify([
+            { ServerId: "i-master", Port: port, ServerType: "Master" },
+            { ServerId: "i-slave", Port: port, ServerType: "Slave" },
+        ]),
+    });
+    return r.MasterSlaveServerGroupId;
 }
 
 /** Asserts status, code and (optionally) a message fragment of an ApiError. */

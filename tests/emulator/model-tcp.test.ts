@@ -1,6 +1,6 @@
 // TCP listener rules of the model: Create / Set / Describe (reference §2.1–§2.3, §4, §5).
 import { expect } from "chai";
-import { Harness, Params, expectApiError, harness } from "./model-harness";
+import { Harness, Params, expectApiError, harness, masterSlaveGroup } from "./model-harness";
 
 const CREATE = "CreateLoadBalancerTCPListener";
 const SET = "SetLoadBalancerTCPListenerAttribute";
@@ -303,17 +303,6 @@ describe("model: CreateLoadBalancerTCPListener", () => {
         await h.tcp(lbId, 80);
     });
 });
-
-async function masterSlaveGroup(h: Harness, lbId: string): Promise<string> {
-    const r = await h.call("CreateMasterSlaveServerGroup", {
-        LoadBalancerId: lbId,
-        MasterSlaveBackendServers: JSON.stringify([
-            { ServerId: "i-master", Port: 80, ServerType: "Master" },
-            { ServerId: "i-slave", Port: 80, ServerType: "Slave" },
-        ]),
-    });
-    return r.MasterSlaveServerGroupId;
-}
 
 describe("model: SetLoadBalancerTCPListenerAttribute", () => {
     let h: Harness;
