@@ -22,6 +22,8 @@ export interface ClientOptions {
     readonly retryTimeoutMs: number;
     /** How long an unreachable endpoint is retried within that bound (slbListener:unreachableTimeoutSeconds). */
     readonly unreachableTimeoutMs?: number;
+    /** How long a listing answers later reads in this process (slbListener:readSnapshotSeconds). */
+    readonly readSnapshotMs?: number;
     /** Tells the user that a call has been retried for a while, why, and how long it may go on. */
     readonly say?: (line: string) => void;
 }
@@ -94,7 +96,10 @@ export class SlbClient {
             listPage: (params) => this.call(LISTING_ACTION, params),
             readOne: (key) => this.describeListenerAttribute(key),
             say: (line) => this.options.say?.(line),
-        }, { ...DEFAULT_READ_OPTIONS, coalesce: coalescingFromEnv(process.env) });
+        }, {
+            ...DEFAULT_READ_OPTIONS, coalesce: coalescingFromEnv(process.env),
+            ...(options.readSnapshotMs !== undefined ? { snapshotMs: options.readSnapshotMs } : {}),
+        });
     }
 
     private openApi(): OpenApi {
@@ -196,8 +201,8 @@ export class SlbClient {
      * known to the service). Reads in flight together
      * are answered by shared DescribeLoadBalancerListeners calls (listener-reads.ts).
      */
-    describeListener(key: ListenerKey): Promise<LiveListener | undefined> {
-        return this.reads.read(key);
+    describeListener(key: ListenerKey, fresh = false): Promise<LiveListener | undefined> {
+        return this.reads.read(key, fresh);
     }
 
     /** One DescribeLoadBalancerTCPListenerAttribute call. */

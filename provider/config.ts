@@ -14,6 +14,8 @@ export interface Settings {
     readonly unreachableTimeoutMs: number;
     /** Treat listeners of a load balancer the service does not know as deleted (the user's call: see LoadBalancerNotFound). */
     readonly missingLoadBalancerIsGone: boolean;
+    /** How long a listing answers later reads of its load balancer's listeners in this operation (0: every read fresh). */
+    readonly readSnapshotMs: number;
 }
 
 export interface Credentials {
@@ -40,6 +42,8 @@ export class ConfigurationError extends Error {
 
 const DEFAULT_RETRY_TIMEOUT_SECONDS = 300;
 const DEFAULT_UNREACHABLE_TIMEOUT_SECONDS = 60;
+/** Longer than the reads of a large operation take; short enough that a listing never outlives a coffee break. */
+export const DEFAULT_READ_SNAPSHOT_SECONDS = 60;
 
 function firstSet(...values: Array<string | undefined>): string | undefined {
     return values.find((v) => v !== undefined && v !== "");
@@ -91,6 +95,8 @@ export function resolveSettings(config: ConfigGetter, env: NodeJS.ProcessEnv): S
             firstSet(config("slbListener:unreachableTimeoutSeconds"), env.SLB_LISTENER_UNREACHABLE_TIMEOUT_SECONDS), DEFAULT_UNREACHABLE_TIMEOUT_SECONDS),
         missingLoadBalancerIsGone: flag("slbListener:missingLoadBalancerIsGone",
             firstSet(config("slbListener:missingLoadBalancerIsGone"), env.SLB_LISTENER_MISSING_LB_IS_GONE)),
+        readSnapshotMs: seconds("slbListener:readSnapshotSeconds",
+            firstSet(config("slbListener:readSnapshotSeconds"), env.SLB_LISTENER_READ_SNAPSHOT_SECONDS), DEFAULT_READ_SNAPSHOT_SECONDS, true),
     };
 }
 

@@ -112,6 +112,7 @@ interface EngineClient {
 }
 
 const INFO = 1;
+const WARNING = 2;
 
 /** The resource an operation works for, so that what it says is shown under that resource. */
 const currentResource = new AsyncLocalStorage<string | undefined>();
@@ -126,9 +127,18 @@ export function forResource<T>(urn: string | undefined, work: () => Promise<T>):
  * reached, on stderr otherwise. Resolves once the line is out.
  */
 export async function say(line: string): Promise<void> {
+    await tell(INFO, line);
+}
+
+/** A warning under the resource (stderr, prefixed "warning:", when the engine cannot be reached). */
+export async function warn(line: string): Promise<void> {
+    await tell(WARNING, line);
+}
+
+async function tell(severity: number, line: string): Promise<void> {
     const urn = currentResource.getStore();
-    if (urn && engineLog && await engineLog(INFO, line, urn)) return;
-    process.stderr.write(`${line}\n`);
+    if (urn && engineLog && await engineLog(severity, line, urn)) return;
+    process.stderr.write(`${severity === WARNING ? "warning: " : ""}${line}\n`);
 }
 
 /** Drops the host's second print of an error that the engine shows on the resource anyway. */

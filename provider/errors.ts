@@ -58,12 +58,17 @@ export function explain(resource: string, error: unknown, hint?: string): Error 
  * the listener is gone unless the user says so (slbListener:missingLoadBalancerIsGone).
  */
 export class LoadBalancerNotFound extends Error {
+    /** What was not found, where and by whom (for a listener yet to be created, this is the whole story). */
+    readonly finding: string;
+
     constructor(readonly loadBalancerId: string, readonly regionId: string, readonly accessKeyId: string, readonly requestId?: string) {
-        super(`load balancer ${loadBalancerId} was not found in region ${regionId} with AccessKey ${accessKeyId} ` +
-            `(InvalidLoadBalancerId.NotFound${requestId ? `, request id ${requestId}` : ""}). The service answers so for a deleted load ` +
-            "balancer and for one this AccessKey cannot see: a wrong AccessKey (another account) or region is the likely cause. If the " +
-            "load balancer was deleted, its listeners went with it: run the command again with `pulumi config set " +
-            "slbListener:missingLoadBalancerIsGone true` (or SLB_LISTENER_MISSING_LB_IS_GONE=true) to treat them as deleted.");
+        const finding = `load balancer ${loadBalancerId} was not found in region ${regionId} with AccessKey ${accessKeyId} ` +
+            `(InvalidLoadBalancerId.NotFound${requestId ? `, request id ${requestId}` : ""})`;
+        super(`${finding}. The service answers so for a deleted load balancer and for one this AccessKey cannot see: a wrong ` +
+            "AccessKey (another account) or region is the likely cause. If the load balancer was deleted, its listeners went with " +
+            "it: run the command again with `pulumi config set slbListener:missingLoadBalancerIsGone true` (or " +
+            "SLB_LISTENER_MISSING_LB_IS_GONE=true) to treat them as deleted.");
+        this.finding = finding;
         this.name = "LoadBalancerNotFound";
     }
 }

@@ -1,20 +1,34 @@
-// Coalesced listener reads. Every read of a listener (diff's drift check, refresh, the status waits after
-// Start/Stop/Delete, adopt) comes here through SlbClient.describeListener. Reads in flight together for one
-// client (endpoint and account) and region are answered by shared DescribeLoadBalancerListeners calls, up to ten
-// load balancers each, paged as needed; each caller gets its own listener, in the attribute call's shape, or
-// "absent".
+// Listener reads. Every read of a listener (diff's drift check, check()'s look at a new listener's port, refresh, the
+// status waits after Start/Stop/Delete, adopt) comes here through SlbClient.describeListener. Two things make reads
+// cheap, both for one client (endpoint and account) and region:
+//
+// 1. An operation's view of each load balancer (the snapshot). A provider process serves one `pulumi` operation.
+//    A listing of a load balancer's listeners answers every later read of a listener on it, with no call, while the
+//    listing is younger than snapshotMs (slbListener:readSnapshotSeconds) and no change of ours on that listener
+//    ended after the listing was sent: the snapshot semantics of a plan (Terraform reads everything once and plans on
+//    that view), bounded, and invalidated by our own writes. A listener missing from a complete listing (one page
+//    that shows its load balancer) is gone. Status polls after our own Start or Stop are fresh reads: never answered
+//    from a snapshot.
+// 2. Coalescing. Reads in flight together are answered by shared DescribeLoadBalancerListeners calls, up to ten load
+//    balancers each, paged as needed; each caller gets its own listener, in the attribute call's shape, or "absent".
+//
+// What a read costs: a lone read of a load balancer not read before in this process is one attribute call (the
+// same as reading it on its own: a listing of a load balancer holding hundreds of listeners we do not manage would
+// cost more). The second listener read on a load balancer, and reads that come together, get a listing, which then
+// answers the rest; a load balancer known to need more pages than the reads it gets is read listener by listener.
+// Through the real engine, which diffs one resource at a time by default, a no-op preview of 200 listeners on four
+// load balancers costs eight calls (an attribute read and a listing each); with PULUMI_PARALLEL_DIFF its reads come
+// together and share listings from the start.
 //
 // Gathering: a lone read goes at once; reads that come together, or while other reads are on their way, gather until
 // none has come for burstGapMs (at most maxWindowMs), unless they are status polls among our own changes; a read that
 // comes while a listing of its load balancer is on its way joins it. Rounds run side by side: a read never waits for
 // a round it cannot join (through the real engine, which runs a bounded number of steps, waiting for the current
-// round made a refresh of 200 listeners 40 % slower than one read per listener). (The real
-// engine sends Check and Diff one resource at a time, so a preview's reads seldom overlap there; a refresh, the
-// status waits of parallel creates and deletes, and the engine harness, which diffs every resource at once, do.)
+// round made a refresh of 200 listeners 40 % slower than one read per listener).
 //
 // Never stale: a listener with a change of ours in flight is not read until the change ends, and a read never joins
-// a listing sent before the last change of ours on its listener ended. Nothing is kept once a listing has answered,
-// except how many listeners each load balancer had (to group load balancers so that a listing is one page).
+// a listing sent before the last change of ours on its listener ended, nor is it answered from a snapshot taken
+// before that.
 //
 // Sharing status polls (maxParkMs, off by default): while our own changes follow each other on a load balancer, a
 // read of one of its listeners can wait until the load balancer is quiet, or at most maxParkMs, and then share one
@@ -23,7 +37,8 @@
 
 import type { ListenerKey } from "./client";
 import { currentDeadline, withDeadlineAt } from "./deadline";
-import { SlbApiError } from "./errors";
+import { DEFAULT_READ_SNAPSHOT_SECONDS } from "./config";
+import { LoadBalancerNotFound, SlbApiError } from "./errors";
 import { LISTING_ACTION, LISTING_PAGE_SIZE, MAX_LOAD_BALANCERS_PER_LISTING, UNLISTED_FIELDS, listedKey, listingParams, parsePage } from "./listing";
 import { LiveListener, fromDescribe } from "./mapping";
 
@@ -51,6 +66,8 @@ export interface ReadOptions {
     readonly quietMs: number;
     /** The longest a read waits for a load balancer busy with our own changes (0: it does not wait). */
     readonly maxParkMs: number;
+    /** How long a listing answers later reads of its load balancer's listeners (0: every read is fresh). */
+    readonly snapshotMs: number;
 }
 
 /**
@@ -58,7 +75,9 @@ export interface ReadOptions {
  * that waits holds one of them. Waiting for a pause longer than a few milliseconds, or for a busy load balancer
  * (maxParkMs), saved calls but cost wall time there (a destroy of 200 over 4 load balancers 17 % slower): both off.
  */
-export const DEFAULT_READ_OPTIONS: ReadOptions = { coalesce: true, gapMs: 0, burstGapMs: 5, maxWindowMs: 1000, quietMs: 10, maxParkMs: 0 };
+export const DEFAULT_READ_OPTIONS: ReadOptions = {
+    coalesce: true, gapMs: 0, burstGapMs: 5, maxWindowMs: 1000, quietMs: 10, maxParkMs: 0, snapshotMs: DEFAULT_READ_SNAPSHOT_SECONDS * 1000,
+};
 
 /** The switch: SLB_LISTENER_COALESCE_READS=off (or false, 0, no) reads every listener with its own call. */
 export const COALESCE_ENV = "SLB_LISTENER_COALESCE_READS";
@@ -85,6 +104,8 @@ interface Waiter {
     queuedAt: number;
     /** The time bound of the operation that asked (provider/deadline.ts), if any. */
     readonly deadline: number | undefined;
+    /** A status poll after our own change: never answered from a snapshot, and no sign of more reads to come. */
+    readonly fresh: boolean;
     resolve(live: LiveListener | undefined): void;
     reject(e: unknown): void;
 }
@@ -107,8 +128,20 @@ interface Listing {
     /** Every TCP listener listed, in the attribute call's shape, by listedKey(). */
     readonly rows: Map<string, Record<string, unknown>>;
     readonly pages: number;
+    /** Whether every page was read (the listing may have stopped early: more pages than the reads were worth). */
+    readonly finished: boolean;
     /** The error that stopped it, if it did not finish. */
     readonly error?: unknown;
+}
+
+/** What one listing showed of one load balancer, kept to answer later reads of its listeners (see the header). */
+interface Snapshot {
+    /** Rows by port, in the attribute call's shape. */
+    readonly rows: ReadonlyMap<number, Record<string, unknown>>;
+    /** Whether a port missing from the rows has no listener (one page that shows the load balancer). */
+    readonly complete: boolean;
+    /** When the listing was sent: a change of ours that ended after it is not in it. */
+    readonly takenAt: number;
 }
 
 interface Activity {
@@ -150,6 +183,12 @@ export class ListenerReads {
     private readonly afterChange = new Map<string, Waiter[]>();
     /** Listeners per load balancer in the last complete listing: groups load balancers into one-page listings. */
     private readonly counts = new Map<string, number>();
+    /** The latest listing of each load balancer (see Snapshot). */
+    private readonly snapshots = new Map<string, Snapshot>();
+    /** Listeners read (not status polls) per load balancer: a second one says more are likely to come. */
+    private readonly seen = new Map<string, Set<number>>();
+    /** Load balancers the service has shown to exist (a listener read on them, found or not). */
+    private readonly existing = new Set<string>();
 
     constructor(private readonly backend: ReadBackend, private readonly options: ReadOptions = DEFAULT_READ_OPTIONS) {}
 
@@ -158,12 +197,33 @@ export class ListenerReads {
         return this.options.coalesce && !this.denied && UNLISTED_FIELDS.length === 0;
     }
 
-    read(key: ListenerKey): Promise<LiveListener | undefined> {
+    /**
+     * The listener, or undefined when it does not exist. `fresh`: a status poll after our own change, never answered
+     * from what a listing showed earlier.
+     */
+    read(key: ListenerKey, fresh = false): Promise<LiveListener | undefined> {
         if (!this.coalescing) return this.backend.readOne(key);
+        if (!fresh) this.noteSeen(key);
         return new Promise((resolve, reject) => {
             const now = Date.now();
-            this.admit({ key, id: idOf(key), lb: lbOf(key), since: now, queuedAt: now, deadline: currentDeadline(), resolve, reject });
+            this.admit({ key, id: idOf(key), lb: lbOf(key), since: now, queuedAt: now, deadline: currentDeadline(), fresh, resolve, reject });
         });
+    }
+
+    private noteSeen(key: ListenerKey): void {
+        const lb = lbOf(key);
+        this.seen.set(lb, (this.seen.get(lb) ?? new Set()).add(key.listenerPort));
+    }
+
+    /** The answer a snapshot gives for a read, or "miss" when it cannot answer it (none, too old, or our change since). */
+    private fromSnapshot(w: Waiter): LiveListener | undefined | "miss" {
+        if (w.fresh || this.options.snapshotMs <= 0) return "miss";
+        const snapshot = this.snapshots.get(w.lb);
+        if (!snapshot || Date.now() - snapshot.takenAt > this.options.snapshotMs) return "miss";
+        if ((this.lastChange.get(w.id) ?? -Infinity) >= snapshot.takenAt) return "miss";
+        const row = snapshot.rows.get(w.key.listenerPort);
+        if (row) return fromDescribe(row);
+        return snapshot.complete ? undefined : "miss";
     }
 
     /** Runs one change of ours on the listener (Create, Set, Start, Stop, Delete, Tag, Untag). */
@@ -220,6 +280,11 @@ export class ListenerReads {
     private admit(w: Waiter): void {
         if ((this.changes.get(w.id) ?? 0) > 0) {
             this.afterChange.set(w.id, [...(this.afterChange.get(w.id) ?? []), w]);
+            return;
+        }
+        const answer = this.fromSnapshot(w);
+        if (answer !== "miss") {
+            w.resolve(answer);
             return;
         }
         const q = this.region(w.key.regionId);
@@ -320,8 +385,34 @@ export class ListenerReads {
     private async serve(q: RegionQueue, waiters: readonly Waiter[]): Promise<void> {
         const byLb = new Map<string, Waiter[]>();
         for (const w of waiters) byLb.set(w.key.loadBalancerId, [...(byLb.get(w.key.loadBalancerId) ?? []), w]);
-        await Promise.all(this.pack(q.regionId, [...byLb.keys()]).map((lbIds) =>
-            this.serveGroup(q, lbIds, lbIds.flatMap((lb) => byLb.get(lb)!))));
+        // A load balancer known to need more pages than the reads it is expected to get is read listener by listener.
+        const listed = [...byLb.keys()].filter((lb) => !this.denied && this.expectedReads(q.regionId, lb, byLb.get(lb)!) >= this.pagesOf(q.regionId, lb));
+        const single = [...byLb.keys()].filter((lb) => !listed.includes(lb));
+        await Promise.all([
+            ...single.flatMap((lb) => [...byListener(byLb.get(lb)!).values()].map((ws) => this.readEach(ws))),
+            ...this.pack(q.regionId, listed).map((lbIds) => {
+                const ws = lbIds.flatMap((lb) => byLb.get(lb)!);
+                // A listing that answers one read now and none to come costs what that read costs alone: read it alone.
+                const worth = lbIds.reduce((n, lb) => n + this.expectedReads(q.regionId, lb, byLb.get(lb)!), 0);
+                if (worth < 2) return Promise.all([...byListener(ws).values()].map((one) => this.readEach(one)));
+                return this.serveGroup(q, lbIds, ws, worth);
+            }),
+        ]);
+    }
+
+    /**
+     * How many reads of a load balancer a listing of it would answer: those waiting now and, when listings are kept
+     * (snapshotMs), those likely to come, as the listeners read on it so far in this process suggest.
+     */
+    private expectedReads(regionId: string, lb: string, waiting: readonly Waiter[]): number {
+        const now = new Set(waiting.map((w) => w.id)).size;
+        if (this.options.snapshotMs <= 0 || waiting.every((w) => w.fresh)) return now;
+        return Math.max(now, this.seen.get(`${regionId}/${lb}`)?.size ?? 0);
+    }
+
+    /** The pages a listing of the load balancer alone takes, as last listed (one when not known yet). */
+    private pagesOf(regionId: string, lb: string): number {
+        return Math.max(1, Math.ceil((this.counts.get(`${regionId}/${lb}`) ?? 0) / LISTING_PAGE_SIZE));
     }
 
     /**
@@ -346,33 +437,34 @@ export class ListenerReads {
         return groups;
     }
 
-    private async serveGroup(q: RegionQueue, lbIds: readonly string[], waiters: readonly Waiter[]): Promise<void> {
+    /** One listing for a group of load balancers (at most `maxPages` pages: the reads it is worth). */
+    private async serveGroup(q: RegionQueue, lbIds: readonly string[], waiters: readonly Waiter[], maxPages: number): Promise<void> {
         const group = new Group(new Set(lbIds));
         for (const w of waiters) group.add(w);
-        // One listener: its attribute call costs the same one call and needs no extra permission.
-        if (group.waiters.size === 1 || this.denied) {
-            await Promise.all([...group.waiters.values()].map((ws) => this.readEach(ws)));
-            return;
-        }
         q.groups.add(group);
         group.startedAt = Date.now();
         let listing: Listing;
         try {
             // A listing shared by several operations is bounded by the latest of their time bounds.
-            listing = await withDeadlineAt(latestDeadline(waiters), () => this.list(q.regionId, lbIds));
+            listing = await withDeadlineAt(latestDeadline(waiters), () => this.list(q.regionId, lbIds, maxPages));
         } finally {
             group.open = false;
             q.groups.delete(group);
         }
-        const missing: Waiter[][] = [];
-        const listed = loadBalancersListed(listing);
+        this.keep(q.regionId, lbIds, listing, group.startedAt);
+        let missing: Waiter[][] = [];
         for (const ws of group.waiters.values()) {
             const body = listing.rows.get(rowOf(ws[0]));
             if (body) settle(ws, fromDescribe(body));
-            // Missing from a complete one-page listing that shows its load balancer: it does not exist. (A load balancer
-            // without rows may be one the service does not know; only its own read can tell.)
-            else if (!listing.error && listing.pages === 1 && listed.has(ws[0].key.loadBalancerId)) settle(ws, undefined);
+            // Missing from a complete one-page listing of a load balancer known to exist: it does not exist. (A load
+            // balancer without rows may be one the service does not know; only its own read can tell.)
+            else if (this.provesAbsence(q.regionId, listing, ws[0].key.loadBalancerId)) settle(ws, undefined);
             else missing.push(ws);
+        }
+        if (listing.finished && listing.pages === 1 && missing.length > 0) {
+            missing = await this.confirmEmpty(q.regionId, missing);
+            // What the listing showed is now known to be complete for the load balancers found to exist.
+            this.keep(q.regionId, lbIds, listing, group.startedAt);
         }
         if (missing.length === 0) return;
         // After a failure only their own reads can tell. Across pages, a listener deleted meanwhile shifts the rest,
@@ -385,18 +477,21 @@ export class ListenerReads {
         }
         await Promise.all(again.map(async (lbs) => {
             const mine = missing.filter((ws) => lbs.includes(ws[0].key.loadBalancerId));
-            const confirm = await withDeadlineAt(latestDeadline(mine.flat()), () => this.list(q.regionId, lbs));
+            const sentAt = Date.now();
+            const confirm = await withDeadlineAt(latestDeadline(mine.flat()), () => this.list(q.regionId, lbs, MAX_PAGES));
+            this.keep(q.regionId, lbs, confirm, sentAt);
             await Promise.all(mine.map(async (ws) => {
                 const body = confirm.rows.get(rowOf(ws[0]));
                 if (body) settle(ws, fromDescribe(body));
-                else if (!confirm.error && confirm.pages === 1 && loadBalancersListed(confirm).has(ws[0].key.loadBalancerId)) settle(ws, undefined);
+                else if (this.provesAbsence(q.regionId, confirm, ws[0].key.loadBalancerId)) settle(ws, undefined);
                 else await this.readEach(ws);
             }));
         }));
     }
 
     /** Every page of one group's listing; stops at the first failure, keeping what was listed. */
-    private async list(regionId: string, lbIds: readonly string[]): Promise<Listing> {
+    /** The pages of one group's listing, at most `maxPages`; stops at the first failure, keeping what was listed. */
+    private async list(regionId: string, lbIds: readonly string[], maxPages: number): Promise<Listing> {
         const rows = new Map<string, Record<string, unknown>>();
         let pages = 0;
         try {
@@ -406,7 +501,10 @@ export class ListenerReads {
                 const page = parsePage(await this.backend.listPage(listingParams(regionId, lbIds, token)));
                 pages++;
                 for (const [key, body] of page.listeners) rows.set(key, body);
+                // The first page tells a lone load balancer's size: the next reads know what a listing of it costs.
+                if (pages === 1 && lbIds.length === 1 && page.totalCount !== undefined) this.counts.set(`${regionId}/${lbIds[0]}`, page.totalCount);
                 token = page.nextToken || undefined;
+                if (token && pages >= maxPages) return { rows, pages, finished: false };
             } while (token);
         } catch (error) {
             if (isPermissionDenied(error) && !this.denied) {
@@ -416,20 +514,60 @@ export class ListenerReads {
                     "DescribeLoadBalancerTCPListenerAttribute instead for the rest of this run; grant slb:DescribeLoadBalancerListeners " +
                     "for one call per ten load balancers");
             }
-            return { rows, pages, error };
+            return { rows, pages, finished: false, error };
         }
         for (const lb of lbIds) this.counts.set(`${regionId}/${lb}`, 0);
         for (const body of rows.values()) {
             const key = `${regionId}/${String(body.LoadBalancerId)}`;
             this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+            this.existing.add(key);
         }
-        return { rows, pages };
+        return { rows, pages, finished: true };
+    }
+
+    /**
+     * Reads missing from a complete one-page listing that showed their load balancer without any listener: the service
+     * may not know the load balancer at all. One read of one of its listeners tells; if the load balancer exists, the
+     * others are absent (the listing was complete). Returns the reads still unanswered.
+     */
+    private async confirmEmpty(regionId: string, missing: Waiter[][]): Promise<Waiter[][]> {
+        const byLb = new Map<string, Waiter[][]>();
+        for (const ws of missing) {
+            if (this.existing.has(ws[0].lb)) continue;
+            byLb.set(ws[0].lb, [...(byLb.get(ws[0].lb) ?? []), ws]);
+        }
+        await Promise.all([...byLb.values()].map(async ([first, ...rest]) => {
+            await this.readEach(first);
+            if (this.existing.has(first[0].lb)) for (const ws of rest) settle(ws, undefined);
+            else await Promise.all(rest.map((ws) => this.readEach(ws)));
+        }));
+        return missing.filter((ws) => !byLb.has(ws[0].lb));
+    }
+
+    /** Whether a listing proves that a listener of this load balancer missing from it does not exist. */
+    private provesAbsence(regionId: string, listing: Listing, lb: string): boolean {
+        return listing.finished && listing.pages === 1 && this.existing.has(`${regionId}/${lb}`);
+    }
+
+    /** Keeps what a listing showed of each of its load balancers, to answer later reads (see Snapshot). */
+    private keep(regionId: string, lbIds: readonly string[], listing: Listing, takenAt: number): void {
+        if (this.options.snapshotMs <= 0) return;
+        for (const lb of lbIds) {
+            const rows = new Map<number, Record<string, unknown>>();
+            for (const body of listing.rows.values()) if (body.LoadBalancerId === lb) rows.set(Number(body.ListenerPort), body);
+            this.snapshots.set(`${regionId}/${lb}`, { rows, complete: this.provesAbsence(regionId, listing, lb), takenAt });
+        }
     }
 
     private async readEach(ws: readonly Waiter[]): Promise<void> {
+        const lb = ws[0].lb;
         try {
-            settle(ws, await withDeadlineAt(latestDeadline(ws), () => this.backend.readOne(ws[0].key)));
+            const live = await withDeadlineAt(latestDeadline(ws), () => this.backend.readOne(ws[0].key));
+            // Found or not, the service knows the load balancer (an unknown one is an error, LoadBalancerNotFound).
+            this.existing.add(lb);
+            settle(ws, live);
         } catch (e) {
+            if (e instanceof LoadBalancerNotFound) this.existing.delete(lb);
             for (const w of ws) w.reject(e);
         }
     }
@@ -445,9 +583,11 @@ function latestDeadline(ws: readonly Waiter[]): number | undefined {
     return ws.length > 0 ? latest : undefined;
 }
 
-/** The load balancers with at least one listener in a listing (so the service knows them). */
-function loadBalancersListed(listing: Listing): Set<string> {
-    return new Set([...listing.rows.values()].map((row) => String(row.LoadBalancerId)));
+/** Reads by listener (several reads of one listener share one answer). */
+function byListener(ws: readonly Waiter[]): Map<string, Waiter[]> {
+    const out = new Map<string, Waiter[]>();
+    for (const w of ws) out.set(w.id, [...(out.get(w.id) ?? []), w]);
+    return out;
 }
 
 function settle(ws: readonly Waiter[], live: LiveListener | undefined): void {

@@ -55,6 +55,8 @@ export interface ListingPage {
     readonly listeners: ReadonlyMap<string, Record<string, unknown>>;
     /** "" on the last page. */
     readonly nextToken: string;
+    /** How many listeners the whole listing holds (every page), when the service says. */
+    readonly totalCount?: number;
 }
 
 /** Reads one page of a DescribeLoadBalancerListeners answer. */
@@ -71,7 +73,8 @@ export function parsePage(body: Record<string, unknown>): ListingPage {
         if (typeof r.LoadBalancerId !== "string" || !Number.isInteger(port)) continue;
         listeners.set(listedKey(r.LoadBalancerId, port), attributeShape(r));
     }
-    return { listeners, nextToken: typeof body.NextToken === "string" ? body.NextToken : "" };
+    const total = Number(body.TotalCount);
+    return { listeners, nextToken: typeof body.NextToken === "string" ? body.NextToken : "", ...(Number.isInteger(total) ? { totalCount: total } : {}) };
 }
 
 /** One listing row as DescribeLoadBalancerTCPListenerAttribute would answer for the same listener. */

@@ -4,24 +4,26 @@
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
 import { SlbClient, ListenerKey } from "./client";
-import { ConfigGetter, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
+import { ConfigGetter, ConfigurationError, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
 import { currentDeadline, deadlineOr, withDeadline } from "./deadline";
 import { withDefaults } from "./defaults";
 import { desiredValue } from "./desired";
 import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "./diff";
-import { adaptToHost, forResource, markReported, say } from "./engine-host";
+import { adaptToHost, forResource, markReported, say, warn } from "./engine-host";
 import { LoadBalancerNotFound, SlbApiError, explain } from "./errors";
 import { CONFIG_FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY, PORT_TAKEN_CODES, isSet } from "./fields";
 import { withLock } from "./lock";
 import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs, userTags } from "./mapping";
 import { ResourceContext, contextOf, isOwnTag, parseUrn } from "./program-facts";
 import { sleep } from "./retry";
-import { isUnknown, validateInputs } from "./validate";
+import { Failure, isUnknown, validateInputs } from "./validate";
 
 type Props = Record<string, unknown>;
 
 /** How long a Describe answer from diff() may stand in for a fresh read in the update() that follows. */
 const LIVE_CACHE_TTL_MS = 5 * 60 * 1000;
+/** How long check() may spend looking at the service during a preview; longer, and it warns and goes on. */
+const LOOK_BOUND_MS = 10_000;
 /** A wait longer than this tells the user what it is waiting for, and again every SAY_AGAIN_EVERY_MS. */
 const SAY_WAITING_AFTER_MS = 5000;
 const SAY_AGAIN_EVERY_MS = 30_000;
@@ -58,6 +60,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     private readonly liveCache = new Map<string, { live: LiveListener; at: number }>();
     /** Load balancers already reported as unknown to the service in this process (said once each). */
     private readonly unknownLoadBalancers = new Set<string>();
+    /** Configuration problems already warned about by check() in this process. */
+    private readonly saidOnce = new Set<string>();
+    /**
+     * Listeners this process planned to replace by a new one on the same port: the engine checks the new one again
+     * without the old inputs, and its port is then held by the very listener it replaces.
+     */
+    private readonly replacingInPlace = new Set<string>();
 
     constructor() {
         adaptToHost();
@@ -68,12 +77,14 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         this.config = (key) => req.config.get(key);
     }
 
-    async check(_olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
+    async check(olds: Props, news: Props): Promise<pulumi.dynamic.CheckResult> {
         // Inputs are kept as written ("$_ip" stays "$_ip"): the service accepts them so; comparisons use the
         // spelling the service reports (desired.ts). What is left unset is filled with what the listener will have, so
         // that the engine records and shows the whole configuration.
         const failures = validateInputs(news);
-        return { inputs: failures.length > 0 ? news : withDefaults(news, this.regionOrUndefined()), failures };
+        if (failures.length > 0) return { inputs: news, failures };
+        const inputs = withDefaults(news, this.regionOrUndefined());
+        return { inputs, failures: await this.whatOnlyTheServiceKnows(olds, inputs) };
     }
 
     diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
@@ -86,7 +97,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
             // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
             // old resource by id after creating the new one, which would remove the new listener.
             const keepsId = news.loadBalancerId === olds.loadBalancerId && news.listenerPort === olds.listenerPort;
-            if (replaces.length > 0) return this.replacement(id, context, replaces, program.deleteBeforeReplace || keepsId);
+            if (replaces.length > 0) return this.replacement(id, context, replaces, program.deleteBeforeReplace || keepsId, keepsId);
 
             // Drift: one read, compared with what the program wants.
             const key = this.keyOf(id, olds);
@@ -167,6 +178,46 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         });
     }
 
+    /**
+     * What the preview can learn from the service about a listener this resource does not hold yet (a create, or a
+     * move to another load balancer or port), from the operation's view of the load balancer (listener-reads.ts, no
+     * call per listener): a load balancer the service does not know, and a port already used by a listener that is
+     * not this resource's. Certain answers are check failures; a read that fails is a warning (a preview must not fail
+     * because the network hiccuped). Unknown values (outputs of other resources) are not looked at.
+     */
+    private async whatOnlyTheServiceKnows(olds: Props, inputs: Props): Promise<Failure[]> {
+        const { loadBalancerId, listenerPort, regionId } = inputs;
+        if (typeof loadBalancerId !== "string" || typeof listenerPort !== "number" || typeof regionId !== "string") return [];
+        if ([loadBalancerId, regionId].some(isUnknown)) return [];
+        if (olds.loadBalancerId === loadBalancerId && olds.listenerPort === listenerPort && olds.regionId === regionId) return [];
+        const context = contextOf(inputs);
+        const key: ListenerKey = { regionId, loadBalancerId, listenerPort };
+        const id = formatId(key);
+        if (this.replacingInPlace.has(id)) return [];
+        return forResource(context.urn, async () => {
+            try {
+                const live = await withDeadline(Math.min(LOOK_BOUND_MS, this.settings().retryTimeoutMs), () => this.client(regionId).describeListener(key));
+                if (!live || isOwnTag(context, live.owner ?? undefined) || inputs.adoptExisting === true) return [];
+                return [{ property: "listenerPort", reason: portTakenMessage(id, key, live.owner ?? undefined, context) }];
+            } catch (e) {
+                if (e instanceof LoadBalancerNotFound) {
+                    return [{
+                        property: "loadBalancerId", reason: `TcpListener ${id}: the ${e.finding}. Check loadBalancerId, the region ` +
+                            "(regionId, alicloud:region) and that the AccessKey belongs to the load balancer's account.",
+                    }];
+                }
+                const reason = e instanceof SlbApiError ? `${e.code}: ${e.apiMessage}` : (e as Error).message;
+                const said = `${id}: could not look at the load balancer during the preview (${reason}); the preview goes on without it`;
+                if (!(e instanceof ConfigurationError)) await warn(said);
+                else if (!this.saidOnce.has(reason)) {
+                    this.saidOnce.add(reason);
+                    await warn(said);
+                }
+                return [];
+            }
+        });
+    }
+
     // ---- helpers ----
 
     private settings(): Settings {
@@ -244,13 +295,14 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     /** A replacement's diff; one that deletes first while retainOnDelete would keep the old listener cannot succeed. */
-    private replacement(id: string, context: ResourceContext, replaces: readonly string[], deleteFirst: boolean): pulumi.dynamic.DiffResult {
+    private replacement(id: string, context: ResourceContext, replaces: readonly string[], deleteFirst: boolean, samePort = true): pulumi.dynamic.DiffResult {
         if (deleteFirst && context.retainOnDelete) {
             throw new Error(`${replaces.join(", ")} cannot change in place, and the new listener needs the port of the old one, which ` +
                 "must be deleted first; with retainOnDelete the old listener would only be forgotten and keep the port, so the new one " +
                 "could not be created. Remove retainOnDelete for this change (or change listenerPort too, so the new listener is " +
                 "created first on its own port). Nothing is planned.");
         }
+        if (samePort) this.replacingInPlace.add(id);
         return { changes: true, replaces: [...replaces], deleteBeforeReplace: deleteFirst };
     }
 
@@ -260,12 +312,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         const endpoint = resolveEndpoint(settings, regionId);
         // Cache per endpoint and credentials; the secret enters the key only as a hash.
         const secretHash = createHash("sha256").update(credentials.accessKeySecret + (credentials.securityToken ?? "")).digest("hex");
-        const cacheKey = `${endpoint.protocol}://${endpoint.host}|${credentials.accessKeyId}|${secretHash}|${settings.retryTimeoutMs}|${settings.unreachableTimeoutMs}`;
+        const cacheKey = [`${endpoint.protocol}://${endpoint.host}`, credentials.accessKeyId, secretHash, settings.retryTimeoutMs,
+            settings.unreachableTimeoutMs, settings.readSnapshotMs].join("|");
         let client = this.clients.get(cacheKey);
         if (!client) {
             client = new SlbClient({
                 endpoint, credentials, retryTimeoutMs: settings.retryTimeoutMs, unreachableTimeoutMs: settings.unreachableTimeoutMs,
-                say: (line) => void say(line),
+                readSnapshotMs: settings.readSnapshotMs, say: (line) => void say(line),
             });
             this.clients.set(cacheKey, client);
         }
@@ -313,7 +366,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     private async describeOrFail(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
-        const live = await client.describeListener(key);
+        const live = await client.describeListener(key, true);
         if (!live) throw new Error(`the listener ${formatId(key)} disappeared right after it was created`);
         return live;
     }
@@ -333,7 +386,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         let saidAt: number | undefined;
         for (;;) {
             await sleep(delay);
-            const live = await client.describeListener(key);
+            const live = await client.describeListener(key, true);
             if (want === "deleted" ? !live : live?.status === want) return live;
             if (!live) throw new Error(`the listener ${formatId(key)} disappeared while waiting for it to be ${want}`);
             const now = Date.now();
@@ -383,7 +436,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
     /** Takes over an existing listener on the port: one we created (ownership tag) or, with adoptExisting, any. */
     private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient, code: string, context: ResourceContext): Promise<Props> {
-        const described = await client.describeListener(key);
+        const described = await client.describeListener(key, true);
         if (!described) {
             throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is taken (${code}) by a listener ` +
                 "that is not a TCP listener (HTTP or HTTPS listeners use TCP ports too). Choose another listenerPort, or remove that listener.");

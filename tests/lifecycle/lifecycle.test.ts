@@ -282,10 +282,12 @@ describe("TcpListener lifecycle (engine harness + emulator)", function () {
             lab.emulator.clearRequests();
         });
 
-        it("without adoptExisting, up fails with an error naming the port, the load balancer and adoptExisting", async () => {
+        it("without adoptExisting, up fails (in check, before any change) naming the port, the load balancer and adoptExisting", async () => {
             const r = await lab.up(program({ web }));
             expect(r.ok).to.equal(false);
-            const message = r.errors.map((e) => e.message).join("\n");
+            expect(r.failures.map((f) => f.property)).to.deep.equal(["listenerPort"]);
+            expect(lab.calls("CreateLoadBalancerTCPListener"), "refused before the Create").to.have.length(0);
+            const message = r.failures.map((f) => f.reason).join("\n");
             expect(message).to.contain("port 80").and.contain(lab.lbId).and.contain("adoptExisting");
             expect(state()).to.deep.equal([]);
             const live = await lab.listener(80);

@@ -57,8 +57,13 @@ describe("lifecycle property: every valid configuration and change converges in 
         const start = async (args: PropertyMap) => {
             const h = await ProviderHost.start({
                 cwd: packageRoot(),
-                // No region from the environment either (empty counts as unset).
-                env: { PULUMI_NODEJS_PROJECT: PROJECT, PULUMI_NODEJS_STACK: STACK, PULUMI_PROJECT: PROJECT, ALICLOUD_REGION: "", ALIBABA_CLOUD_REGION_ID: "" },
+                // No region from the environment either (empty counts as unset). One host serves every case's operations
+                // here, where the engine starts a provider process per operation: an operation's view of a load balancer
+                // (slbListener:readSnapshotSeconds) must not outlive it into the next, after the case's changes made outside.
+                env: {
+                    PULUMI_NODEJS_PROJECT: PROJECT, PULUMI_NODEJS_STACK: STACK, PULUMI_PROJECT: PROJECT, ALICLOUD_REGION: "", ALIBABA_CLOUD_REGION_ID: "",
+                    SLB_LISTENER_READ_SNAPSHOT_SECONDS: "0",
+                },
             });
             await h.getPluginInfo();
             // Once per process, as the engine does for the default provider: the whole stack config, the secret wrapped.

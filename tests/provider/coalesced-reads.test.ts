@@ -82,7 +82,9 @@ describe("coalesced reads against the emulator", function () {
 
         const diffAll = (p: TcpListenerProvider) => stderrOf(() => Promise.all(ids.map((id, i) => p.diff(id, created[i].outs, checked[i]))));
         emulator.clearRequests();
-        const coalesced = await diffAll(provider);
+        // A new provider process, as a new `pulumi` operation has: the listings the creates' status polls shared are
+        // that operation's view, taken before the changes made outside.
+        const coalesced = await diffAll(providerFor(emulator));
         const coalescedCalls = emulator.requests().map((r) => r.action);
         emulator.clearRequests();
         const each = await perListenerReads(() => diffAll(providerFor(emulator)));

@@ -10,7 +10,7 @@ import { UNLISTED_FIELDS, attributeShape, parsePage } from "../../provider/listi
 import { LiveListener } from "../../provider/mapping";
 
 const REGION = "cn-hangzhou";
-const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, burstGapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300 };
+const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, burstGapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300, snapshotMs: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const key = (lb: string, port: number): ListenerKey => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port });

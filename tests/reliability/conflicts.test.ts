@@ -46,16 +46,19 @@ describe("reliability: two resources want the same port", function () {
             "CreateLoadBalancerTCPListener ListenerAlreadyExists", "CreateLoadBalancerTCPListener ok", "StartLoadBalancerListener ok",
         ]);
 
-        // Again: the same failure, and nothing else changes.
+        // Again: now check() sees the port taken (one look at the load balancer), so the same refusal comes before any
+        // change, naming the holder; nothing else changes.
         const again = await rig.run("conflicting up again", engine, "up", listenerProgram(specs));
-        expect(again.errors.map((e) => e.urn!.split("::").pop())).to.deep.equal([loser]);
+        expect(again.errors).to.deep.equal([]);
+        expect(again.failures.map((f) => [f.name, f.property])).to.deep.equal([[loser, "listenerPort"]]);
+        expect(again.failures[0].reason).to.include(`port 80 on load balancer ${lb0}`).and.to.include(owner(winner)).and.to.include(owner(loser));
         expect(again.steps.filter((s) => s.name !== loser).map((s) => s.op)).to.deep.equal(["same", "same", "same", "same"]);
         expect(stateIds(engine)).to.deep.equal(expectedIds);
 
         expectOk(await rig.run("destroy", engine, "destroy"), "destroy");
         expect(await rig.liveIds()).to.deep.equal([]);
         console.log(`      [conflicts] 5 resources, 2 on ${idOf("lb", 80)}: "${winner}" created, "${loser}" refused in ${upMs} ms up; ` +
-            `3 others created; state ${expectedIds.length} listeners = service; second up: same error, 4 same`);
+            `3 others created; state ${expectedIds.length} listeners = service; second up: refused by check, 4 same`);
         console.log(`      [conflicts] error: ${message}`);
     });
 });
