@@ -3,7 +3,7 @@
 // Unset inputs compare against the service default, and fields that do not apply are not compared.
 
 import { applies, desiredValue } from "./desired";
-import { FIELDS, FIELD_BY_INPUT, FieldSpec, OWNER_TAG_KEY } from "./fields";
+import { FIELDS, FIELD_BY_INPUT, OWNER_TAG_KEY } from "./fields";
 import { FieldChange, LiveListener, settledStatus, userTags } from "./mapping";
 import { PathPatterns, PathSegment, showPath } from "./paths";
 import { ResourceContext, contextOf, ownerTagSatisfied } from "./program-facts";

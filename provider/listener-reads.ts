@@ -402,11 +402,12 @@ export class ListenerReads {
 
     /**
      * How many reads of a load balancer a listing of it would answer: those waiting now and, when listings are kept
-     * (snapshotMs), those likely to come, as the listeners read on it so far in this process suggest.
+     * (snapshotMs) and one page holds it, those likely to come, as the listeners read on it so far in this process suggest.
      */
     private expectedReads(regionId: string, lb: string, waiting: readonly Waiter[]): number {
         const now = new Set(waiting.map((w) => w.id)).size;
-        if (this.options.snapshotMs <= 0 || waiting.every((w) => w.fresh)) return now;
+        // A listing of several pages must pay off now: reads to come, one at a time, each cost one call read alone.
+        if (this.options.snapshotMs <= 0 || waiting.every((w) => w.fresh) || this.pagesOf(regionId, lb) > 1) return now;
         return Math.max(now, this.seen.get(`${regionId}/${lb}`)?.size ?? 0);
     }
 
@@ -446,7 +447,9 @@ export class ListenerReads {
         let listing: Listing;
         try {
             // A listing shared by several operations is bounded by the latest of their time bounds.
-            listing = await withDeadlineAt(latestDeadline(waiters), () => this.list(q.regionId, lbIds, maxPages));
+            const wanted = new Set(waiters.map(rowOf));
+            listing = await withDeadlineAt(latestDeadline(waiters), () => this.list(q.regionId, lbIds, (rows, total) =>
+                worthAnotherPage(rows, total, wanted, maxPages)));
         } finally {
             group.open = false;
             q.groups.delete(group);
@@ -462,9 +465,7 @@ export class ListenerReads {
             else missing.push(ws);
         }
         if (listing.finished && listing.pages === 1 && missing.length > 0) {
-            missing = await this.confirmEmpty(q.regionId, missing);
-            // What the listing showed is now known to be complete for the load balancers found to exist.
-            this.keep(q.regionId, lbIds, listing, group.startedAt);
+            missing = await this.confirmEmpty(q.regionId, missing, () => this.keep(q.regionId, lbIds, listing, group.startedAt));
         }
         if (missing.length === 0) return;
         // After a failure only their own reads can tell. Across pages, a listener deleted meanwhile shifts the rest,
@@ -478,7 +479,7 @@ export class ListenerReads {
         await Promise.all(again.map(async (lbs) => {
             const mine = missing.filter((ws) => lbs.includes(ws[0].key.loadBalancerId));
             const sentAt = Date.now();
-            const confirm = await withDeadlineAt(latestDeadline(mine.flat()), () => this.list(q.regionId, lbs, MAX_PAGES));
+            const confirm = await withDeadlineAt(latestDeadline(mine.flat()), () => this.list(q.regionId, lbs, () => true));
             this.keep(q.regionId, lbs, confirm, sentAt);
             await Promise.all(mine.map(async (ws) => {
                 const body = confirm.rows.get(rowOf(ws[0]));
@@ -490,10 +491,15 @@ export class ListenerReads {
     }
 
     /** Every page of one group's listing; stops at the first failure, keeping what was listed. */
-    /** The pages of one group's listing, at most `maxPages`; stops at the first failure, keeping what was listed. */
-    private async list(regionId: string, lbIds: readonly string[], maxPages: number): Promise<Listing> {
+    /**
+     * The pages of one group's listing, while `more` says the next page is worth its call; stops at the first failure,
+     * keeping what was listed.
+     */
+    private async list(regionId: string, lbIds: readonly string[],
+        more: (rows: ReadonlyMap<string, unknown>, total: number | undefined) => boolean): Promise<Listing> {
         const rows = new Map<string, Record<string, unknown>>();
         let pages = 0;
+        let total: number | undefined;
         try {
             let token: string | undefined;
             do {
@@ -503,8 +509,9 @@ export class ListenerReads {
                 for (const [key, body] of page.listeners) rows.set(key, body);
                 // The first page tells a lone load balancer's size: the next reads know what a listing of it costs.
                 if (pages === 1 && lbIds.length === 1 && page.totalCount !== undefined) this.counts.set(`${regionId}/${lbIds[0]}`, page.totalCount);
+                total ??= page.totalCount;
                 token = page.nextToken || undefined;
-                if (token && pages >= maxPages) return { rows, pages, finished: false };
+                if (token && !more(rows, total)) return { rows, pages, finished: false };
             } while (token);
         } catch (error) {
             if (isPermissionDenied(error) && !this.denied) {
@@ -530,7 +537,7 @@ export class ListenerReads {
      * may not know the load balancer at all. One read of one of its listeners tells; if the load balancer exists, the
      * others are absent (the listing was complete). Returns the reads still unanswered.
      */
-    private async confirmEmpty(regionId: string, missing: Waiter[][]): Promise<Waiter[][]> {
+    private async confirmEmpty(regionId: string, missing: Waiter[][], keep: () => void): Promise<Waiter[][]> {
         const byLb = new Map<string, Waiter[][]>();
         for (const ws of missing) {
             if (this.existing.has(ws[0].lb)) continue;
@@ -538,8 +545,11 @@ export class ListenerReads {
         }
         await Promise.all([...byLb.values()].map(async ([first, ...rest]) => {
             await this.readEach(first);
-            if (this.existing.has(first[0].lb)) for (const ws of rest) settle(ws, undefined);
-            else await Promise.all(rest.map((ws) => this.readEach(ws)));
+            if (!this.existing.has(first[0].lb)) return Promise.all(rest.map((ws) => this.readEach(ws)));
+            // What the listing showed is complete now that the load balancer is known to exist: kept before answering.
+            keep();
+            for (const ws of rest) settle(ws, undefined);
+            return undefined;
         }));
         return missing.filter((ws) => !byLb.has(ws[0].lb));
     }
@@ -581,6 +591,17 @@ function latestDeadline(ws: readonly Waiter[]): number | undefined {
         latest = Math.max(latest, w.deadline);
     }
     return ws.length > 0 ? latest : undefined;
+}
+
+/**
+ * Whether the next page of a listing is worth its call: not when the reads waiting for it are all answered, nor when
+ * the pages left (as the listing's total says) outnumber the reads still waiting (each can be read alone for one call),
+ * nor past `maxPages`.
+ */
+function worthAnotherPage(rows: ReadonlyMap<string, unknown>, total: number | undefined, wanted: ReadonlySet<string>, maxPages: number): boolean {
+    const stillWanted = [...wanted].filter((k) => !rows.has(k)).length;
+    if (stillWanted === 0 || Math.ceil(rows.size / LISTING_PAGE_SIZE) >= maxPages) return false;
+    return total === undefined || Math.ceil((total - rows.size) / LISTING_PAGE_SIZE) <= stillWanted;
 }
 
 /** Reads by listener (several reads of one listener share one answer). */

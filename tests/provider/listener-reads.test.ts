@@ -378,3 +378,97 @@ describe("listing rows in the attribute call's shape", () => {
         expect(parsePage({ TotalCount: 0, NextToken: "" }).listeners.size).to.equal(0);
     });
 });
+
+describe("an operation's view of each load balancer (snapshot, scripted backend)", () => {
+    const SNAPSHOT: ReadOptions = { ...OPTIONS, gapMs: 0, snapshotMs: 60_000 };
+
+    it("reads one after the other: an attribute call, then a listing per load balancer; the rest cost nothing", async () => {
+        const backend = new FakeBackend();
+        const ports = (base: number) => Array.from({ length: 50 }, (_, i) => base + i);
+        backend.add("lb-a", ports(1000));
+        backend.add("lb-b", ports(2000));
+        const reads = new ListenerReads(backend, SNAPSHOT);
+        // The engine's diffs one at a time, the two load balancers interleaved.
+        const got: unknown[] = [];
+        for (let i = 0; i < 50; i++) {
+            for (const [lb, base] of [["lb-a", 1000], ["lb-b", 2000]] as const) got.push((await reads.read(key(lb, base + i)))?.values.description);
+        }
+        expect(got).to.deep.equal(Array.from({ length: 50 }, (_, i) => [`d${1000 + i}`, `d${2000 + i}`]).flat());
+        expect(backend.calls.map((c) => `${c.action} ${c.key ?? c.lbs?.join(",")}`)).to.deep.equal([
+            "one lb-a:1000", "one lb-b:2000", "list lb-a", "list lb-b",
+        ]);
+    });
+
+    it("a listener missing from a complete listing of a known load balancer is gone, with no call", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", [80, 81]);
+        const reads = new ListenerReads(backend, SNAPSHOT);
+        await reads.read(key("lb-a", 80));
+        await reads.read(key("lb-a", 81));
+        backend.calls.length = 0;
+        expect(await reads.read(key("lb-a", 99))).to.equal(undefined);
+        expect(backend.calls).to.deep.equal([]);
+    });
+
+    it("an empty listing is confirmed by one read: the load balancer exists, so the other ports are free", async () => {
+        const backend = new FakeBackend();
+        backend.listeners.set("lb-a", []);
+        const reads = new ListenerReads(backend, SNAPSHOT);
+        const got = await Promise.all([80, 81, 82].map((p) => reads.read(key("lb-a", p))));
+        expect(got).to.deep.equal([undefined, undefined, undefined]);
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["list", "one"]);
+        backend.calls.length = 0;
+        expect(await reads.read(key("lb-a", 83))).to.equal(undefined);
+        expect(backend.calls, "the listing is complete now").to.deep.equal([]);
+    });
+
+    it("is not used for a listener we changed after it was sent, nor once older than the bound", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", [80, 81, 82]);
+        const reads = new ListenerReads(backend, { ...SNAPSHOT, snapshotMs: 150 });
+        await Promise.all([reads.read(key("lb-a", 80)), reads.read(key("lb-a", 81))]);
+        expect(backend.count("list")).to.equal(1);
+        await reads.changing(key("lb-a", 80), async () => {
+            backend.listeners.set("lb-a", [row("lb-a", 80, { Description: "ours" }), row("lb-a", 81), row("lb-a", 82)]);
+        });
+        expect((await reads.read(key("lb-a", 80)))?.values.description, "changed by us: read again").to.equal("ours");
+        expect((await reads.read(key("lb-a", 82)))?.values.description, "not changed by us: from the listing").to.equal("d82");
+        const calls = backend.calls.length;
+        await sleep(200);
+        await reads.read(key("lb-a", 81));
+        expect(backend.calls.length, "older than the bound: read again").to.equal(calls + 1);
+    });
+
+    it("never answers a status poll (a fresh read) from a listing", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", [80, 81]);
+        const reads = new ListenerReads(backend, SNAPSHOT);
+        await Promise.all([reads.read(key("lb-a", 80)), reads.read(key("lb-a", 81))]);
+        backend.calls.length = 0;
+        await reads.read(key("lb-a", 81), true);
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["one"]);
+    });
+
+    it("one managed listener on a load balancer of 300: one call, as reading it alone; two: at most one call more", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-big", Array.from({ length: 300 }, (_, i) => 5000 + i));
+        const reads = new ListenerReads(backend, SNAPSHOT);
+        expect((await reads.read(key("lb-big", 5299)))?.values.description).to.equal("d5299");
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["one"]);
+        // A second listener of ours there, on the last page: a listing's first page tells the size, the read goes alone.
+        expect((await reads.read(key("lb-big", 5250)))?.values.description).to.equal("d5250");
+        expect(backend.calls.length).to.be.at.most(3);
+        // Known to take three pages now: a third read goes alone instead of listing.
+        const before = backend.calls.length;
+        await reads.read(key("lb-big", 5200));
+        expect(backend.calls.slice(before).map((c) => c.action)).to.deep.equal(["one"]);
+    });
+
+    it("with a bound of 0 every read is fresh (reads one after the other are attribute calls)", async () => {
+        const backend = new FakeBackend();
+        backend.add("lb-a", [80, 81, 82]);
+        const reads = new ListenerReads(backend, { ...SNAPSHOT, snapshotMs: 0 });
+        for (const p of [80, 81, 82, 80]) await reads.read(key("lb-a", p));
+        expect(backend.calls.map((c) => c.action)).to.deep.equal(["one", "one", "one", "one"]);
+    });
+});
