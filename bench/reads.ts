@@ -4,7 +4,7 @@
 // the Alibaba SDK loaded up front (as before it was loaded lazily) and as it is now.
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
-import { COALESCE_ENV } from "../provider/listener-reads";
+import { COALESCE_ENV } from "../provider/api/listener-reads";
 import { PulumiCli, describeCli } from "../scripts/pulumi-cli";
 import { CliStack, RunResult } from "../tests/cli/stack";
 import { ProviderHost, PropertyMap } from "../tests/harness";

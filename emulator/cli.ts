@@ -4,7 +4,7 @@
 // state file, 1 when it cannot start, 2 for a bad flag.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SlbClient } from "../provider/client";
+import { SlbClient } from "../provider/api/client";
 import { validateTimings } from "./admin";
 import { integerFlag, parseFlags, UsageError, validatedFlag } from "./cli-args";
 import { validateFaultSettings } from "./faults";

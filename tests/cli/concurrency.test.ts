@@ -28,7 +28,8 @@ describeWithCli("two stacks deploying to one load balancer at once through the r
         for (const port of ports) expect((await l.listener(lbId, port))?.Status, `port ${port}`).to.equal("running");
         const calls = l.calls(lbId, undefined, mark);
         const busy = calls.filter((c) => c.code && BUSY.has(c.code));
-        const failedErrors = calls.filter((c) => c.code && !BUSY.has(c.code));
+        // check()'s look at a new listener's port answers "does not exist": that is no error.
+        const failedErrors = calls.filter((c) => c.code && !BUSY.has(c.code) && !(c.action === "DescribeLoadBalancerTCPListenerAttribute" && c.code === "InvalidParameter"));
         expect(failedErrors.map((c) => `${c.action} ${c.code}`), "no error but busy answers").to.deep.equal([]);
         expect(calls.filter((c) => c.action === "CreateLoadBalancerTCPListener" && c.status === 200)).to.have.length(20);
 

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { createSlbModel } from "../../emulator/model";
 import type { SlbModel } from "../../emulator/types";
-import { attributeShape } from "../../provider/listing";
+import { attributeShape } from "../../provider/api/listing";
+import { TCP } from "../../provider/protocols";
 import { slbClient, type SlbClient } from "../support/slb-client";
 import { rejection } from "./wire-raw";
 
@@ -69,7 +70,7 @@ for (const sig of ["v3", "v1"] as const) {
             for (const row of listed.Listeners) {
                 const { RequestId: _r, SynProxy: _s, ...attribute } = await call("DescribeLoadBalancerTCPListenerAttribute",
                     { LoadBalancerId: lbId, ListenerPort: row.ListenerPort });
-                expect(attributeShape(row), `port ${row.ListenerPort}`).to.deep.equal(attribute);
+                expect(attributeShape(TCP, row), `port ${row.ListenerPort}`).to.deep.equal(attribute);
             }
         });
 

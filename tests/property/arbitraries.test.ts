@@ -2,7 +2,11 @@
 // generated value passes its row's rules, and every normalised configuration keeps the table's cross-field rules.
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { FIELDS, FIELD_BY_INPUT, MAX_USER_TAGS } from "../../provider/fields";
+import { MAX_USER_TAGS } from "../../provider/core/fields";
+import { TCP } from "../../provider/protocols";
+
+const FIELDS = TCP.fields;
+const FIELD_BY_INPUT = TCP.fieldByInput;
 import { GENERATED, acceptsValue, isLeftToTheWorld, caseArb, effective, isReference, normalise, rawB, rawConfigArb, resolve, valueArb } from "./arbitraries";
 
 const POOL = { loadBalancerId: ["lb-a"], regionId: ["cn-hangzhou"], vServerGroupId: ["rsp-v1", "rsp-v2"], masterSlaveServerGroupId: ["rsp-m1"], aclId: ["acl-1", "acl-2"] };

@@ -5,9 +5,15 @@
 // say is kept small and explicit below: which fields the world controls, the documented pairs the table does
 // not carry as data, and two value shapes random text would practically never hit.
 import * as fc from "fast-check";
-import { FIELDS, FIELD_BY_INPUT, FieldSpec, MAX_USER_TAGS, OWNER_TAG_KEY } from "../../provider/fields";
-import { PROGRAM_KEY } from "../../provider/program-facts";
+import { PROGRAM_KEY } from "../../provider/core/context";
+import { FieldSpec, MAX_USER_TAGS, OWNER_TAG_KEY } from "../../provider/core/fields";
+import { TCP } from "../../provider/protocols";
 import { Pool, SERVICE_TAG_PREFIXES } from "../support/property-world";
+
+/** The table the property draws from. */
+const FIELDS = TCP.fields;
+const FIELD_BY_INPUT = TCP.fieldByInput;
+
 
 export type Config = Record<string, unknown>;
 

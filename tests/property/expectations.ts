@@ -4,11 +4,16 @@
 // service hides at times (notReportedWith) is compared only when the service shows it. One service rule is not table data
 // and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
 // "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
-import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY } from "../../provider/fields";
-import { writableDefault } from "../../provider/defaults";
-import { contextOf } from "../../provider/program-facts";
+import { writableDefault } from "../../provider/core/defaults";
+import { FieldSpec, OWNER_TAG_KEY } from "../../provider/core/fields";
+import { TCP } from "../../provider/protocols";
+import { contextOf } from "../../provider/pulumi/program-facts";
 import { DescribeBody, SERVICE_TAG_PREFIXES } from "../support/property-world";
 import { Config, effective } from "./arbitraries";
+
+const FIELDS = TCP.fields;
+const CONFIG_FIELDS = TCP.configFields;
+
 
 export const ABSENT = "(not reported)";
 

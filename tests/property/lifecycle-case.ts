@@ -1,14 +1,18 @@
 // One case of the lifecycle property, run as the engine runs it: up(A), out-of-band changes through the SDK,
 // optionally a refresh, up(B), then a preview. Returns what it found, each finding with a signature that names
 // the property and the field or API code involved, so that runs can be grouped by distinct defect.
-import { FIELD_BY_INPUT, OWNER_TAG_KEY } from "../../provider/fields";
-import { PROGRAM_KEY } from "../../provider/program-facts";
+import { PROGRAM_KEY } from "../../provider/core/context";
+import { OWNER_TAG_KEY } from "../../provider/core/fields";
+import { TCP } from "../../provider/protocols";
 import { ProviderHost } from "../harness/host";
 import { PropertyMap } from "../harness/encoding";
 import { EngineSteps, StepFailure, UpResult } from "../support/engine-steps";
 import { DescribeBody, Lane, PropertyWorld, REGION } from "../support/property-world";
 import { CaseInput, Config, OutOfBand, normalise, rawB, serviceTagCount, setParamsFor } from "./arbitraries";
 import { Mismatch, isServiceTag, liveMismatches, liveTags, refreshMismatches, replacementFields } from "./expectations";
+
+const FIELD_BY_INPUT = TCP.fieldByInput;
+
 
 export const PROJECT = "property";
 export const STACK = "test";

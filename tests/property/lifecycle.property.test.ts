@@ -11,7 +11,7 @@
 //   SLB_PROPERTY_DEBUG=1    one stderr line per case: its time and what it found
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { serializableProvider } from "../../provider/loader";
+import { serializableProvider } from "../../provider/pulumi/loader";
 import { serializeProvider } from "../harness";
 import { PropertyMap, wrapSecret } from "../harness/encoding";
 import { ProviderHost } from "../harness/host";
@@ -72,7 +72,7 @@ describe("lifecycle property: every valid configuration and change converges in 
         };
         host = await start({ ...config, "alicloud:region": REGION });
         regionless = await start(config);
-        ctx = { world, host, regionless, providerText: (await serializeProvider(serializableProvider())).text };
+        ctx = { world, host, regionless, providerText: (await serializeProvider(serializableProvider("TcpListenerProvider"))).text };
         console.log(`      seed ${SEED}, ${RUNS} cases, ${LANES} lanes (SLB_PROPERTY_SEED / SLB_PROPERTY_RUNS / SLB_PROPERTY_LANES)`);
     });
 

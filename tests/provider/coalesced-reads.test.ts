@@ -5,7 +5,8 @@
 import { expect } from "chai";
 import { startEmulator, type Emulator } from "../../emulator";
 import { TcpListenerProvider } from "../../provider";
-import { SlbClient } from "../../provider/client";
+import { SlbClient } from "../../provider/api/client";
+import { TCP } from "../../provider/protocols";
 import { configured, stderrOf } from "../support/provider-fixture";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, slbClient } from "../support/slb-client";
 
@@ -190,13 +191,13 @@ describe("coalesced reads against the emulator", function () {
             credentials: { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET },
             retryTimeoutMs: 10_000,
         });
-        const key = (port: number) => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port });
+        const key = (port: number) => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port, protocol: TCP });
         emulator.setFaults({ rules: [{ action: LISTING, latencyMs: 300, count: 1 }] });
         emulator.clearRequests();
         const batch = Promise.all([client.describeListener(key(80)), client.describeListener(key(81))]);
         await sleep(100);
         for (const port of [82, 83]) {
-            await client.createListener({ RegionId: REGION, LoadBalancerId: lb, ListenerPort: port, BackendServerPort: 8080, Bandwidth: -1 });
+            await client.createListener(key(port), { RegionId: REGION, LoadBalancerId: lb, ListenerPort: port, BackendServerPort: 8080, Bandwidth: -1 });
         }
         const [created, alsoCreated, other] = await Promise.all([82, 83, 80].map((port) => client.describeListener(key(port))));
         const [a, b] = await batch;

@@ -4,9 +4,10 @@
 // deliberately stricter than the page are listed apart, so each one stays a choice.
 import { expect } from "chai";
 import { startEmulator, Emulator } from "../../emulator";
-import { SlbApiError, propertyOf } from "../../provider/errors";
-import { createParams } from "../../provider/mapping";
-import { validateInputs } from "../../provider/validate";
+import { SlbApiError, propertyOf } from "../../provider/api/errors";
+import { createParams } from "../../provider/core/mapping";
+import { validateInputs } from "../../provider";
+import { TCP } from "../../provider/protocols";
 import { REGION } from "../support/provider-fixture";
 import { SlbClient, slbClient } from "../support/slb-client";
 
@@ -161,11 +162,11 @@ describe("the documented contract: check() and the emulator agree on every rule 
     /** The emulator's verdict on the Create the provider would send; an accepted listener is deleted again. */
     async function emulatorVerdict(inputs: Props): Promise<Verdict> {
         try {
-            await slb.call("CreateLoadBalancerTCPListener", createParams(inputs, REGION, "contract/test/l"));
+            await slb.call("CreateLoadBalancerTCPListener", createParams(TCP, inputs, REGION, "contract/test/l"));
         } catch (raw) {
             const e = raw as { code?: string; statusCode?: number; data?: { Message?: string; RequestId?: string } };
             const error = new SlbApiError("CreateLoadBalancerTCPListener", e.code ?? "", e.data?.Message ?? "", e.data?.RequestId, e.statusCode);
-            return { rejected: [propertyOf(error) ?? `(${error.code}: ${error.apiMessage})`] };
+            return { rejected: [propertyOf(TCP, error) ?? `(${error.code}: ${error.apiMessage})`] };
         }
         await slb.call("DeleteLoadBalancerListener", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: inputs.listenerPort });
         return "accepted";

@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { configured, ProviderFixture, providerFixture, REGION } from "../support/provider-fixture";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../support/slb-client";
 import { CheckFailed, Recorded, previewDiff, up } from "../support/provider-steps";
-import { validateInputs } from "../../provider/validate";
-import { PROGRAM_KEY } from "../../provider/program-facts";
+import { validateInputs } from "../../provider";
+import { PROGRAM_KEY } from "../../provider/core/context";
 import { asResource } from "../support/resource-facts";
 
 type Props = Record<string, unknown>;

@@ -1,10 +1,19 @@
 import { expect } from "chai";
-import { fillUnreported } from "../../provider/mapping";
-import { compareState, driftReport, hasChanges, stateFromOutputs, ListenerState } from "../../provider/diff";
-import { UNKNOWN } from "../../provider/validate";
+import { fillUnreported } from "../../provider/core/mapping";
+import { compareState as compare, driftReport as drift, hasChanges, stateFromOutputs, ListenerState } from "../../provider/core/diff";
+import { desiredListener } from "../../provider/core/desired";
+import { UNKNOWN } from "../../provider";
+import { TCP } from "../../provider/protocols";
+import { contextOf } from "../../provider/pulumi/program-facts";
 import { asResource } from "../support/resource-facts";
 
 const inputs = { loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 8080, ...asResource("p", "s", "web"), tags: { team: "web" } };
+
+type Inputs = Record<string, unknown>;
+/** The desired TCP listener of some inputs, compared with a state. */
+const compareState = (inputs: Inputs, state: ListenerState) => compare(desiredListener(TCP, inputs, contextOf(inputs)), state);
+const driftReport = (id: string, inputs: Inputs, recorded: ListenerState, live: ListenerState) =>
+    drift(id, desiredListener(TCP, inputs, contextOf(inputs)), recorded, live);
 
 /** A listener exactly as the service reports one created from `inputs` with nothing else set. */
 function liveOf(overrides: Record<string, unknown> = {}, extra: Partial<ListenerState> = {}): ListenerState {
@@ -52,10 +61,10 @@ describe("diff: desired inputs against a listener's state", () => {
         expect(hasChanges(compareState(inputs, liveOf({ healthCheckUri: "/other" })))).to.equal(false);
         const grouped = { ...inputs, vServerGroupId: "rsp-1" };
         const live = liveOf({ vServerGroupId: "rsp-1", backendServerPort: undefined });
-        expect(hasChanges(compareState(grouped, fillUnreported(live, grouped)))).to.equal(false);
+        expect(hasChanges(compareState(grouped, fillUnreported(TCP, live, grouped)))).to.equal(false);
         // Created on a group without a port: adding one needs a new listener (BackendServerPort is Create-only).
         const portless = { ...grouped, backendServerPort: undefined };
-        const d = compareState(inputs, fillUnreported(live, portless));
+        const d = compareState(inputs, fillUnreported(TCP, live, portless));
         expect(d).to.deep.include({ replaces: ["backendServerPort"], deleteBeforeReplace: true });
     });
 
@@ -86,7 +95,7 @@ describe("diff: desired inputs against a listener's state", () => {
     });
 
     it("reports each drifted field as `<id>: <input> is <live>, want <desired>`", () => {
-        const recorded = stateFromOutputs({ ...liveOf().values, tags: { team: "web" }, status: "running" });
+        const recorded = stateFromOutputs(TCP, { ...liveOf().values, tags: { team: "web" }, status: "running" });
         const live = liveOf({ establishedTimeout: 60 }, { status: "stopped", tags: { team: "ops" } });
         expect(driftReport("lb-1:tcp:80", inputs, recorded, live)).to.deep.equal([
             "lb-1:tcp:80: establishedTimeout is 60, want 900",

@@ -2,18 +2,28 @@
 // for which reads, paging, groups of ten load balancers, failures part-way, permission refusals, freshness around
 // our own changes, and status polls sharing a listing during a chain of changes. Short timings keep it fast.
 import { expect } from "chai";
-import type { ListenerKey } from "../../provider/client";
-import { currentDeadline, withDeadline } from "../../provider/deadline";
-import { SlbApiError } from "../../provider/errors";
-import { ListenerReads, ReadBackend, ReadOptions, coalescingFromEnv, isPermissionDenied } from "../../provider/listener-reads";
-import { UNLISTED_FIELDS, attributeShape, parsePage } from "../../provider/listing";
-import { LiveListener } from "../../provider/mapping";
+import { currentDeadline, withDeadline } from "../../provider/api/deadline";
+import { SlbApiError } from "../../provider/api/errors";
+import { ListenerReads as Reads, ReadBackend, ReadOptions, coalescingFromEnv, isPermissionDenied } from "../../provider/api/listener-reads";
+import { attributeShape as shape, parsePage as parse } from "../../provider/api/listing";
+import { LiveListener } from "../../provider/core/mapping";
+import type { ListenerKey } from "../../provider/core/protocol";
+import { TCP } from "../../provider/protocols";
 
 const REGION = "cn-hangzhou";
 const OPTIONS: ReadOptions = { coalesce: true, gapMs: 5, burstGapMs: 5, maxWindowMs: 60, quietMs: 10, maxParkMs: 300, snapshotMs: 0 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const key = (lb: string, port: number): ListenerKey => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port });
+const key = (lb: string, port: number): ListenerKey => ({ regionId: REGION, loadBalancerId: lb, listenerPort: port, protocol: TCP });
+/** TCP's reads, listings and rows (the module serves one protocol per instance). */
+class ListenerReads extends Reads {
+    constructor(backend: ReadBackend, options: ReadOptions) {
+        super(TCP, backend, options);
+    }
+}
+const attributeShape = (row: Record<string, unknown>) => shape(TCP, row);
+const parsePage = (body: Record<string, unknown>) => parse(TCP, body);
+const UNLISTED_FIELDS = TCP.unlisted;
 
 /** A listing row as the service sends it (plain arrays, string boolean, TCPListenerConfig). */
 function row(lb: string, port: number, extra: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { createParams, fromDescribe, setParams, toOutputs } from "../../provider/mapping";
-import { FIELD_BY_INPUT } from "../../provider/fields";
+import { createParams, fromDescribe, setParams, toOutputs } from "../../provider/core/mapping";
+import { TCP } from "../../provider/protocols";
 
 describe("mapping: wire names from the field table", () => {
     it("puts every given setting and the tags into one Create call, with the lower-case interval", () => {
-        const params = createParams({
+        const params = createParams(TCP, {
             loadBalancerId: "lb-1", listenerPort: 80, bandwidth: -1, backendServerPort: 8080, healthCheckInterval: 4,
             healthCheckSwitch: "off", proxyProtocolV2Enabled: true, tags: { team: "web" }, status: "running", adoptExisting: true,
         }, "cn-hangzhou", "p/s/n");
@@ -16,7 +16,7 @@ describe("mapping: wire names from the field table", () => {
     });
 
     it("sends only the changes on Set, with group switches, defaults and clear markers", () => {
-        const f = (name: string) => FIELD_BY_INPUT.get(name)!;
+        const f = (name: string) => TCP.field(name);
         const params = setParams({ regionId: "r", loadBalancerId: "lb-1", listenerPort: 80 }, [
             { field: f("healthCheckInterval"), from: 2, to: 5 },
             { field: f("persistenceTimeout"), from: 60, to: undefined },
@@ -31,7 +31,7 @@ describe("mapping: wire names from the field table", () => {
     });
 
     it("reads Describe names (HealthCheck, AclIds, Tags.Tag, string booleans) back into inputs", () => {
-        const live = fromDescribe({
+        const live = fromDescribe(TCP, {
             LoadBalancerId: "lb-1", ListenerPort: 80, Bandwidth: -1, HealthCheck: "off", HealthCheckInterval: 3, AclStatus: "on",
             AclIds: { AclId: ["acl-1"] }, ProxyProtocolV2Enabled: "true", Status: "starting",
             Tags: { Tag: [{ TagKey: "team", TagValue: "web" }, { TagKey: "pulumi-owner", TagValue: "p/s/n" }] },
@@ -39,7 +39,7 @@ describe("mapping: wire names from the field table", () => {
         expect(live.values).to.include({ healthCheckSwitch: "off", healthCheckInterval: 3, aclId: "acl-1", proxyProtocolV2Enabled: true });
         expect(live.tags).to.deep.equal({ team: "web" });
         expect(live.owner).to.equal("p/s/n");
-        const outs = toOutputs({ bandwidth: -1, adoptExisting: true }, live, "cn-hangzhou");
+        const outs = toOutputs(TCP, { bandwidth: -1, adoptExisting: true }, live, "cn-hangzhou");
         expect(outs).to.include({ status: "running", regionId: "cn-hangzhou", adoptExisting: true, scheduler: "wrr", healthCheckSwitch: "off" });
         expect(Object.values(outs)).not.to.include(undefined);
         expect(outs).not.to.have.any.keys("owner", "__program");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Pacer } from "../../provider/pacer";
+import { Pacer } from "../../provider/api/pacer";
 
 /** Drives a Pacer against a simulated service that allows `limit` calls per sliding second. */
 async function simulate(calls: number, limit: number, latencyMs: number) {

@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { configured, ProviderFixture, providerFixture, REGION, stderrOf } from "../support/provider-fixture";
 import { asResource } from "../support/resource-facts";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from "../support/slb-client";
-import { UNKNOWN } from "../../provider/validate";
+import { UNKNOWN } from "../../provider";
 
 type Props = Record<string, unknown>;
 

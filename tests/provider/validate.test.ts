@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { UNKNOWN, validateInputs } from "../../provider/validate";
+import { UNKNOWN, validateInputs } from "../../provider";
 
 const base = { loadBalancerId: "lb-abc123", listenerPort: 80, bandwidth: -1, backendServerPort: 8080 };
 

@@ -3,8 +3,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { TcpListenerProvider } from "../../provider";
-import { FIELDS } from "../../provider/fields";
-import { UNKNOWN } from "../../provider/validate";
+import { FIELDS, UNKNOWN } from "../../provider";
 
 // The real module objects (an ES namespace import would be read-only).
 const http = require("http") as typeof import("http");

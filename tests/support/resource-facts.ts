@@ -1,6 +1,6 @@
 // What TcpListener hands the provider about itself (the internal `__program` input), for tests that call the
 // provider directly: the URN of a resource whose parent is the stack gives the ownership tag <project>/<stack>/<name>.
-import { PROGRAM_KEY, ProgramFacts } from "../../provider/program-facts";
+import { PROGRAM_KEY, ProgramFacts } from "../../provider/core/context";
 
 export const TCP_TYPE = "pulumi-nodejs:dynamic/slb:TcpListener";
 

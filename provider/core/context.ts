@@ -3,10 +3,9 @@
 // replaceOnChanges, retainOnDelete), and which inputs were given as secrets. The resource hands them over as the
 // one internal input `__program`; the engine's display hides keys that start with "__", and the provider keeps it
 // out of the outputs. Where the engine's own request says more (its URN, its final ignoreChanges list), that wins
-// (engine-host.ts).
+// (pulumi/engine-host.ts, pulumi/program-facts.ts).
 
 import { createHash } from "crypto";
-import { engineRequestOf } from "./engine-host";
 import { PathPatterns } from "./paths";
 
 export const PROGRAM_KEY = "__program";
@@ -75,17 +74,15 @@ export function legacyOwnerOf(urn: string): string | undefined {
     return parts ? fitTag(`${parts.project}/${parts.stack}/${parts.name}`) : undefined;
 }
 
-function factsOf(inputs: Record<string, unknown>): ProgramFacts {
-    const raw = inputs[PROGRAM_KEY];
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : undefined);
+
+/** The facts as the program handed them (anything else counts as none). */
+export function factsOf(raw: unknown): ProgramFacts {
     return typeof raw === "object" && raw !== null && !Array.isArray(raw) ? (raw as ProgramFacts) : {};
 }
 
-const strings = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((s): s is string => typeof s === "string") : undefined);
-
-/** The resource's context from its inputs (and the engine's request, when the host adaptation attached it). */
-export function contextOf(inputs: Record<string, unknown>): ResourceContext {
-    const facts = factsOf(inputs);
-    const engine = engineRequestOf(inputs);
+/** A resource's context from the program's facts and, when known, the engine's request (its URN and final ignoreChanges). */
+export function contextFrom(facts: ProgramFacts, engine?: { readonly urn?: string; readonly ignoreChanges?: readonly string[] }): ResourceContext {
     const urn = engine?.urn || (typeof facts.urn === "string" ? facts.urn : undefined);
     return {
         urn,
@@ -98,6 +95,9 @@ export function contextOf(inputs: Record<string, unknown>): ResourceContext {
         secrets: PathPatterns.of(strings(facts.secretInputs)),
     };
 }
+
+/** No program facts: no owner, nothing ignored or secret. */
+export const NO_CONTEXT: ResourceContext = contextFrom({});
 
 /**
  * Whether a listener's ownership tag says it belongs to this resource. For a resource whose parent is the stack the

@@ -1,7 +1,7 @@
 // Errors in the user's language: which input the service rejected, its code and message, the request id,
 // and what to do. Secrets never appear: messages are built from the API's answer, not from the request.
 
-import { FIELDS } from "./fields";
+import { Protocol } from "../core/protocol";
 import { QueueTimeout } from "./lock";
 
 export class SlbApiError extends Error {
@@ -17,34 +17,22 @@ export class SlbApiError extends Error {
     }
 }
 
-/** Wire name (any spelling: Create, Set or Describe) to input name. */
-const INPUT_BY_WIRE_NAME = new Map<string, string>();
-for (const field of FIELDS) {
-    for (const wire of [field.api?.create, field.api?.set, field.api?.describe, field.setSwitch]) {
-        if (wire) INPUT_BY_WIRE_NAME.set(wire.toLowerCase(), field.input);
-    }
-}
-INPUT_BY_WIRE_NAME.set("tag", "tags");
-
-const INPUT_BY_CODE = new Map<string, string>();
-for (const field of FIELDS) for (const code of field.errorCodes ?? []) INPUT_BY_CODE.set(code, field.input);
-
 /** The input property an API error points at, if any. */
-export function propertyOf(error: SlbApiError): string | undefined {
-    const byCode = INPUT_BY_CODE.get(error.code);
+export function propertyOf(protocol: Protocol, error: SlbApiError): string | undefined {
+    const byCode = protocol.inputOfErrorCode(error.code);
     if (byCode) return byCode;
     if (/VServerGroupId/.test(error.apiMessage) || error.code.includes("VServerGroupId")) return "vServerGroupId";
     if (/MasterSlave/.test(error.apiMessage)) return "masterSlaveServerGroupId";
     // InvalidParameter / MissingParameter messages quote the wire name: "The specified parameter "X" ...".
     const quoted = /"([A-Za-z.]+?)(?:\.\d+\.\w+)?"/.exec(error.apiMessage)?.[1];
-    return quoted ? INPUT_BY_WIRE_NAME.get(quoted.toLowerCase()) : undefined;
+    return quoted ? protocol.inputOfWireName(quoted) : undefined;
 }
 
 /** Turns an API error into a sentence that names the input, the code, the message and the request id. */
-export function explain(resource: string, error: unknown, hint?: string): Error {
+export function explain(protocol: Protocol, resource: string, error: unknown, hint?: string): Error {
     if (error instanceof QueueTimeout) return new Error(`${resource}: ${error.message}`);
     if (!(error instanceof SlbApiError)) return error instanceof Error ? error : new Error(String(error));
-    const property = propertyOf(error);
+    const property = propertyOf(protocol, error);
     const subject = property ? `${resource}: the service rejected ${property}` : `${resource}: ${error.action} failed`;
     const request = error.requestId ? `, request id ${error.requestId}` : "";
     const wrapped = new Error(`${subject}: ${error.apiMessage} (${error.code}${request}).${hint ? ` ${hint}` : ""}`);

@@ -1,12 +1,13 @@
-// Pure comparison of desired inputs with a listener's state (the recorded outputs, or the live listener):
-// which fields replace it, which change in place, which tags and status change, and what drifted.
-// Unset inputs compare against the service default, and fields that do not apply are not compared.
+// Pure comparison of the desired listener (desired.ts, computed once from the inputs) with a listener's state (the
+// recorded outputs, or the live listener): which fields replace it, which change in place, which tags and status
+// change, and what drifted. Fields that do not take effect are not compared.
 
-import { applies, desiredValue } from "./desired";
-import { FIELDS, FIELD_BY_INPUT, OWNER_TAG_KEY } from "./fields";
-import { FieldChange, LiveListener, settledStatus, userTags } from "./mapping";
+import { ownerTagSatisfied } from "./context";
+import { DesiredListener } from "./desired";
+import { OWNER_TAG_KEY } from "./fields";
+import { FieldChange, LiveListener, settledStatus } from "./mapping";
 import { PathPatterns, PathSegment, showPath } from "./paths";
-import { ResourceContext, contextOf, ownerTagSatisfied } from "./program-facts";
+import { Protocol } from "./protocol";
 import { SECRET_SHOWN, isUnknown } from "./validate";
 
 /** What the listener looks like: recorded outputs or the live listener, in input names. */
@@ -30,8 +31,6 @@ export interface StateDiff {
     readonly unknown: boolean;
 }
 
-export { desiredValue };
-
 /** Tag keys are the user's: "toString" is a tag like any other, not a property of every object. */
 const hasOwn = (object: object, key: string) => Object.prototype.hasOwnProperty.call(object, key);
 
@@ -39,27 +38,24 @@ function same(a: unknown, b: unknown): boolean {
     return (a ?? undefined) === (b ?? undefined);
 }
 
-/** Fields compared field by field (tags, status and provider-local inputs have their own rules). */
-const COMPARED = FIELDS.filter((f) => f.change !== "tags" && f.change !== "status" && f.change !== "local" && f.input !== "regionId");
-
-export function compareState(inputs: Record<string, unknown>, state: ListenerState, context: ResourceContext = contextOf(inputs)): StateDiff {
+/** What must change for a listener in `state` to become the desired one. */
+export function compareState(desired: DesiredListener, state: ListenerState): StateDiff {
     const replaces: string[] = [];
     let deleteBeforeReplace = false;
     let unknown = false;
     const updates: FieldChange[] = [];
 
-    for (const field of COMPARED) {
-        const to = desiredValue(inputs, field);
+    for (const field of desired.protocol.compared) {
+        if (desired.undecided.has(field.input)) unknown = true;
+        if (!desired.values.has(field.input)) continue;
+        const to = desired.values.get(field.input);
         if (isUnknown(to)) {
             unknown = true;
             if (field.change !== "in-place") replaces.push(field.input);
             continue;
         }
-        const applicable = applies(inputs, field);
-        if (applicable === "unknown") unknown = true;
         // What Describe hides (backendServerPort behind a group) was filled in from the record (fillUnreported):
         // a value the record lacks is truly unset, so adding it later is a change like any other.
-        if (applicable !== true) continue;
         const from = state.values[field.input];
         if (same(from, to)) continue;
         const replacedInPlace = field.change === "in-place" && typeof from === "string" && typeof to === "string" &&
@@ -74,26 +70,25 @@ export function compareState(inputs: Record<string, unknown>, state: ListenerSta
         }
     }
 
-    const tags = compareTags(inputs, state, context);
+    const tags = compareTags(desired, state);
     if (tags === "unknown") unknown = true;
-    const wantStatus = desiredValue(inputs, FIELD_BY_INPUT.get("status")!);
-    if (isUnknown(wantStatus)) unknown = true;
-    const status = !isUnknown(wantStatus) && settledStatus(state.status) !== wantStatus ? String(wantStatus) : undefined;
+    if (isUnknown(desired.status)) unknown = true;
+    const status = !isUnknown(desired.status) && settledStatus(state.status) !== desired.status ? desired.status : undefined;
     return {
         replaces, deleteBeforeReplace, updates, status, unknown,
         tags: tags === "unknown" ? { set: {}, remove: [] } : tags,
     };
 }
 
-function compareTags(inputs: Record<string, unknown>, state: ListenerState, context: ResourceContext): TagChanges | "unknown" {
-    if (isUnknown(inputs.tags)) return "unknown";
-    const want = userTags(inputs);
-    if (Object.values(want).some(isUnknown)) return "unknown";
+function compareTags(desired: DesiredListener, state: ListenerState): TagChanges | "unknown" {
+    const want = desired.tags;
+    if (isUnknown(want)) return "unknown";
     const set: Record<string, string> = {};
-    for (const [k, v] of Object.entries(want)) if (!hasOwn(state.tags, k) || state.tags[k] !== v) set[k] = v;
-    const remove = Object.keys(state.tags).filter((k) => !hasOwn(want, k));
+    for (const [k, v] of Object.entries(want as Record<string, string>)) if (!hasOwn(state.tags, k) || state.tags[k] !== v) set[k] = v;
+    const remove = Object.keys(state.tags).filter((k) => !hasOwn(want as object, k));
     // The ownership tag: written when missing or another's; a tag an earlier version wrote for this resource is kept.
     // The outputs do not record it (null): only the live listener's tag is compared.
+    const { context } = desired;
     if (context.owner !== undefined && state.owner !== null && !ownerTagSatisfied(context, state.owner)) set[OWNER_TAG_KEY] = context.owner;
     return { set, remove };
 }
@@ -108,10 +103,10 @@ export function hasChanges(d: StateDiff): boolean {
  * the engine already put the old input values into the program's inputs, so comparing those with the live value
  * would revert a change made outside Pulumi that the user chose to keep.
  */
-export function withoutIgnoredDrift(live: ListenerState, recorded: ListenerState, ignored: PathPatterns): ListenerState {
+export function withoutIgnoredDrift(protocol: Protocol, live: ListenerState, recorded: ListenerState, ignored: PathPatterns): ListenerState {
     if (ignored.empty) return live;
     const values = { ...live.values };
-    for (const field of COMPARED) {
+    for (const field of protocol.compared) {
         if (!ignored.coversInput(field.input)) continue;
         if (recorded.values[field.input] === undefined) delete values[field.input];
         else values[field.input] = recorded.values[field.input];
@@ -147,9 +142,8 @@ function show(value: unknown, secret: boolean): string {
  * program ignores (ignoreChanges) says it is left as it is. The ownership tag is the provider's own and is
  * restored without a line.
  */
-export function driftReport(id: string, inputs: Record<string, unknown>, recorded: ListenerState, live: ListenerState,
-    context: ResourceContext = contextOf(inputs)): string[] {
-    const { secrets, ignored } = context;
+export function driftReport(id: string, desired: DesiredListener, recorded: ListenerState, live: ListenerState): string[] {
+    const { secrets, ignored } = desired.context;
     const line = (path: PathSegment[], now: unknown, want: unknown) => {
         const secret = secrets.covers(path);
         // A tag map given as a secret hides its keys too.
@@ -157,14 +151,14 @@ export function driftReport(id: string, inputs: Record<string, unknown>, recorde
         return `${id}: ${name} is ${show(now, secret)}, want ${show(want, secret)}` + (ignored.covers(path) ? " (left as it is: ignoreChanges)" : "");
     };
     const lines: string[] = [];
-    const liveDiff = compareState(inputs, live, context);
+    const liveDiff = compareState(desired, live);
     const changed = new Set([...liveDiff.updates.map((u) => u.field.input), ...liveDiff.replaces]);
-    for (const field of COMPARED) {
+    for (const field of desired.protocol.compared) {
         if (!changed.has(field.input)) continue;
         const now = live.values[field.input];
-        if (!same(recorded.values[field.input], now)) lines.push(line([field.input], now, desiredValue(inputs, field)));
+        if (!same(recorded.values[field.input], now)) lines.push(line([field.input], now, desired.values.get(field.input)));
     }
-    const want = userTags(inputs);
+    const want = isUnknown(desired.tags) ? {} : desired.tags as Record<string, string>;
     for (const key of new Set([...Object.keys(liveDiff.tags.set), ...liveDiff.tags.remove])) {
         if (key === OWNER_TAG_KEY) continue;
         const own = (tags: Record<string, string>) => (hasOwn(tags, key) ? tags[key] : undefined);
@@ -180,10 +174,10 @@ export function driftReport(id: string, inputs: Record<string, unknown>, recorde
  * Recorded outputs seen as a listener state. The outputs leave out what does not take effect and what has "no value"
  * (toOutputs); the service holds its default there.
  */
-export function stateFromOutputs(outs: Record<string, unknown>): ListenerState {
+export function stateFromOutputs(protocol: Protocol, outs: Record<string, unknown>): ListenerState {
     const tags = typeof outs.tags === "object" && outs.tags !== null ? (outs.tags as Record<string, string>) : {};
     const values: Record<string, unknown> = { ...outs };
-    for (const field of COMPARED) {
+    for (const field of protocol.compared) {
         const value = values[field.input];
         if (value === undefined) values[field.input] = field.serviceDefault;
         // Outputs keep the input's spelling of a value the service reports in another ("$_ip" for "").

@@ -35,17 +35,17 @@
 // listing with every read that waited meanwhile. With an engine that runs every step at once this saves a poll per
 // listener at no cost; the real engine runs a bounded number of steps, and a waiting poll holds one of them.
 
-import type { ListenerKey } from "./client";
+import { LiveListener, fromDescribe } from "../core/mapping";
+import { ListenerKey, Protocol } from "../core/protocol";
 import { currentDeadline, withDeadlineAt } from "./deadline";
 import { DEFAULT_READ_SNAPSHOT_SECONDS } from "./config";
 import { LoadBalancerNotFound, SlbApiError } from "./errors";
-import { LISTING_ACTION, LISTING_PAGE_SIZE, MAX_LOAD_BALANCERS_PER_LISTING, UNLISTED_FIELDS, listedKey, listingParams, parsePage } from "./listing";
-import { LiveListener, fromDescribe } from "./mapping";
+import { LISTING_ACTION, LISTING_PAGE_SIZE, MAX_LOAD_BALANCERS_PER_LISTING, listedKey, listingParams, parsePage } from "./listing";
 
 /** What the reads need from the client: one listing page and one attribute read, each already retried. */
 export interface ReadBackend {
     listPage(params: Record<string, unknown>): Promise<Record<string, unknown>>;
-    /** DescribeLoadBalancerTCPListenerAttribute: the listener, or undefined when it (or its LB) does not exist. */
+    /** The protocol's attribute call: the listener, or undefined when it does not exist. */
     readOne(key: ListenerKey): Promise<LiveListener | undefined>;
     say(line: string): void;
 }
@@ -190,11 +190,12 @@ export class ListenerReads {
     /** Load balancers the service has shown to exist (a listener read on them, found or not). */
     private readonly existing = new Set<string>();
 
-    constructor(private readonly backend: ReadBackend, private readonly options: ReadOptions = DEFAULT_READ_OPTIONS) {}
+    /** One protocol's reads (a listing asks for one protocol). */
+    constructor(private readonly protocol: Protocol, private readonly backend: ReadBackend, private readonly options: ReadOptions = DEFAULT_READ_OPTIONS) {}
 
     /** Whether reads are answered by listings now. */
     get coalescing(): boolean {
-        return this.options.coalesce && !this.denied && UNLISTED_FIELDS.length === 0;
+        return this.options.coalesce && !this.denied && this.protocol.unlisted.length === 0;
     }
 
     /**
@@ -222,7 +223,7 @@ export class ListenerReads {
         if (!snapshot || Date.now() - snapshot.takenAt > this.options.snapshotMs) return "miss";
         if ((this.lastChange.get(w.id) ?? -Infinity) >= snapshot.takenAt) return "miss";
         const row = snapshot.rows.get(w.key.listenerPort);
-        if (row) return fromDescribe(row);
+        if (row) return fromDescribe(this.protocol, row);
         return snapshot.complete ? undefined : "miss";
     }
 
@@ -458,7 +459,7 @@ export class ListenerReads {
         let missing: Waiter[][] = [];
         for (const ws of group.waiters.values()) {
             const body = listing.rows.get(rowOf(ws[0]));
-            if (body) settle(ws, fromDescribe(body));
+            if (body) settle(ws, fromDescribe(this.protocol, body));
             // Missing from a complete one-page listing of a load balancer known to exist: it does not exist. (A load
             // balancer without rows may be one the service does not know; only its own read can tell.)
             else if (this.provesAbsence(q.regionId, listing, ws[0].key.loadBalancerId)) settle(ws, undefined);
@@ -483,7 +484,7 @@ export class ListenerReads {
             this.keep(q.regionId, lbs, confirm, sentAt);
             await Promise.all(mine.map(async (ws) => {
                 const body = confirm.rows.get(rowOf(ws[0]));
-                if (body) settle(ws, fromDescribe(body));
+                if (body) settle(ws, fromDescribe(this.protocol, body));
                 else if (this.provesAbsence(q.regionId, confirm, ws[0].key.loadBalancerId)) settle(ws, undefined);
                 else await this.readEach(ws);
             }));
@@ -504,7 +505,7 @@ export class ListenerReads {
             let token: string | undefined;
             do {
                 if (pages >= MAX_PAGES) throw new Error(`${LISTING_ACTION} gave more than ${MAX_PAGES} pages`);
-                const page = parsePage(await this.backend.listPage(listingParams(regionId, lbIds, token)));
+                const page = parsePage(this.protocol, await this.backend.listPage(listingParams(this.protocol, regionId, lbIds, token)));
                 pages++;
                 for (const [key, body] of page.listeners) rows.set(key, body);
                 // The first page tells a lone load balancer's size: the next reads know what a listing of it costs.
@@ -518,7 +519,7 @@ export class ListenerReads {
                 this.denied = true;
                 const code = error instanceof SlbApiError ? error.code : "denied";
                 this.backend.say(`${LISTING_ACTION} is not allowed for this AccessKey (${code}): reading each listener with ` +
-                    "DescribeLoadBalancerTCPListenerAttribute instead for the rest of this run; grant slb:DescribeLoadBalancerListeners " +
+                    `${this.protocol.spec.actions.describe} instead for the rest of this run; grant slb:DescribeLoadBalancerListeners ` +
                     "for one call per ten load balancers");
             }
             return { rows, pages, finished: false, error };

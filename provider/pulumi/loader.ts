@@ -12,13 +12,13 @@ type Provider = Required<Pick<pulumi.dynamic.ResourceProvider, "check" | "diff" 
  * The implementation, loaded once per provider process. Found as the installed package; from the
  * package's own checkout (examples, tests, the demo) it is found by walking up from the working directory.
  */
-function implementation(): Provider {
+function implementation(exportName: string): Provider {
     const packageName = "pulumi-alicloud-slb-listener";
-    const slot = Symbol.for(`${packageName}/provider`);
+    const slot = Symbol.for(`${packageName}/provider/${exportName}`);
     const store = globalThis as unknown as Record<symbol, Provider | undefined>;
     const cached = store[slot];
     if (cached) return cached;
-    let loaded: { TcpListenerProvider: new () => Provider };
+    let loaded: Record<string, new () => Provider>;
     try {
         loaded = require(packageName);
     } catch (notInstalled) {
@@ -36,20 +36,23 @@ function implementation(): Provider {
             dir = parent;
         }
     }
-    const provider = new loaded.TcpListenerProvider();
+    const provider = new loaded[exportName]();
     store[slot] = provider;
     return provider;
 }
 
-/** The serializable stand-in for TcpListenerProvider that TcpListener hands to Pulumi. */
-export function serializableProvider(): pulumi.dynamic.ResourceProvider {
+/**
+ * The serializable stand-in that a listener resource hands to Pulumi for the provider the package exports under
+ * `exportName` (TcpListenerProvider, UdpListenerProvider).
+ */
+export function serializableProvider(exportName: string): pulumi.dynamic.ResourceProvider {
     return {
-        configure: (req) => implementation().configure(req),
-        check: (olds, news) => implementation().check(olds, news),
-        diff: (id, olds, news) => implementation().diff(id, olds, news),
-        create: (inputs) => implementation().create(inputs),
-        read: (id, props) => implementation().read(id, props),
-        update: (id, olds, news) => implementation().update(id, olds, news),
-        delete: (id, props) => implementation().delete(id, props),
+        configure: (req) => implementation(exportName).configure(req),
+        check: (olds, news) => implementation(exportName).check(olds, news),
+        diff: (id, olds, news) => implementation(exportName).diff(id, olds, news),
+        create: (inputs) => implementation(exportName).create(inputs),
+        read: (id, props) => implementation(exportName).read(id, props),
+        update: (id, olds, news) => implementation(exportName).update(id, olds, news),
+        delete: (id, props) => implementation(exportName).delete(id, props),
     };
 }

@@ -1,9 +1,9 @@
-// GENERATED from provider/fields.ts by `npm run docs`; do not edit by hand.
+// GENERATED from provider/protocols/udp.ts by `npm run docs`; do not edit by hand.
 
 import type * as pulumi from "@pulumi/pulumi";
 
-/** Inputs of a TcpListener: an SLB (Classic Load Balancer) TCP listener. */
-export interface TcpListenerArgs {
+/** Inputs of a UdpListener: an SLB (Classic Load Balancer) UDP listener. */
+export interface UdpListenerArgs {
     /**
      * ID of the Classic Load Balancer instance that owns the listener.
      * Allowed: 1 to 64 characters; letters, digits, - and _.
@@ -12,7 +12,7 @@ export interface TcpListenerArgs {
      */
     loadBalancerId: pulumi.Input<string>;
     /**
-     * Frontend port the listener accepts connections on.
+     * Frontend port the listener accepts connections on; 250, 4789, 4790 are reserved for UDP by the service.
      * Allowed: 1 to 65535.
      * Required.
      * Change: replaces the listener.
@@ -44,12 +44,12 @@ export interface TcpListenerArgs {
      */
     masterSlaveServerGroupId?: pulumi.Input<string>;
     /**
-     * Scheduling algorithm; sch and tch need a performance-guaranteed instance.
-     * Allowed: wrr, rr, sch, tch.
+     * Scheduling algorithm; sch, tch and qch (QUIC connection id hash) need a performance-guaranteed instance.
+     * Allowed: wrr, rr, sch, tch, qch.
      * Default: "wrr".
-     * Change: updated in place, except that a change to, from or between sch and tch replaces the listener (old one deleted first).
+     * Change: updated in place, except that a change to, from or between sch, tch and qch replaces the listener (old one deleted first).
      */
-    scheduler?: pulumi.Input<"wrr" | "rr" | "sch" | "tch">;
+    scheduler?: pulumi.Input<"wrr" | "rr" | "sch" | "tch" | "qch">;
     /**
      * Session persistence timeout in seconds; 0 turns session persistence off.
      * Allowed: 0 to 3600.
@@ -57,13 +57,6 @@ export interface TcpListenerArgs {
      * Change: updated in place.
      */
     persistenceTimeout?: pulumi.Input<number>;
-    /**
-     * Timeout of established TCP connections in seconds.
-     * Allowed: 10 to 900.
-     * Default: 900.
-     * Change: updated in place.
-     */
-    establishedTimeout?: pulumi.Input<number>;
     /**
      * Consecutive successful health checks before a backend is declared healthy.
      * Allowed: 2 to 10.
@@ -86,13 +79,6 @@ export interface TcpListenerArgs {
      */
     healthCheckSwitch?: pulumi.Input<"on" | "off">;
     /**
-     * Health check protocol.
-     * Allowed: tcp, http.
-     * Default: "tcp".
-     * Change: updated in place.
-     */
-    healthCheckType?: pulumi.Input<"tcp" | "http">;
-    /**
      * Port the health check probes.
      * Allowed: 1 to 65535.
      * Default: the backend port.
@@ -114,29 +100,19 @@ export interface TcpListenerArgs {
      */
     healthCheckInterval?: pulumi.Input<number>;
     /**
-     * Host name sent by HTTP health checks.
-     * Allowed: 1 to 80 characters; $_ip, or letters, digits, - and ..
-     * Default: "" (the backend server's IP, $_ip).
-     * Only when healthCheckType is "http".
+     * Request string the UDP health check sends to the backend.
+     * Allowed: 1 to 64 characters; letters and digits.
+     * Default: unset (a plain UDP probe).
      * Change: updated in place.
      */
-    healthCheckDomain?: pulumi.Input<string>;
+    healthCheckReq?: pulumi.Input<string>;
     /**
-     * Path requested by HTTP health checks.
-     * Allowed: 1 to 80 characters; letters, digits and - / . % # &, starting with / but not just /.
-     * Default: "/".
-     * Only when healthCheckType is "http".
+     * Answer the UDP health check expects from the backend.
+     * Allowed: 1 to 64 characters; letters and digits.
+     * Default: unset (a plain UDP probe).
      * Change: updated in place.
      */
-    healthCheckUri?: pulumi.Input<string>;
-    /**
-     * HTTP status classes that count as healthy, comma-separated (http_2xx, http_3xx, http_4xx, http_5xx).
-     * Allowed: 1 to 64 characters.
-     * Default: "http_2xx".
-     * Only when healthCheckType is "http".
-     * Change: updated in place.
-     */
-    healthCheckHttpCode?: pulumi.Input<string>;
+    healthCheckExp?: pulumi.Input<string>;
     /**
      * Whether access control applies; on needs aclId and aclType.
      * Allowed: on, off.
@@ -165,20 +141,6 @@ export interface TcpListenerArgs {
      * Change: updated in place.
      */
     description?: pulumi.Input<string>;
-    /**
-     * Whether connections to a removed backend are drained; on needs connectionDrainTimeout.
-     * Allowed: on, off.
-     * Default: "off".
-     * Change: updated in place.
-     */
-    connectionDrain?: pulumi.Input<"on" | "off">;
-    /**
-     * Seconds connections are drained for.
-     * Allowed: 10 to 900.
-     * Only when connectionDrain is "on", and then required.
-     * Change: updated in place.
-     */
-    connectionDrainTimeout?: pulumi.Input<number>;
     /**
      * Whether the client address is passed to backends with PROXY protocol v2.
      * Default: false.
@@ -213,11 +175,11 @@ export interface TcpListenerArgs {
     adoptExisting?: pulumi.Input<boolean>;
 }
 
-/** Outputs of a TcpListener: every input, with the service's value for inputs left unset, and the live status. */
-export interface TcpListenerOutputs {
+/** Outputs of a UdpListener: every input that takes effect, with the service's value for inputs left unset, and the live status. */
+export interface UdpListenerOutputs {
     /** ID of the Classic Load Balancer instance that owns the listener. */
     readonly loadBalancerId: pulumi.Output<string>;
-    /** Frontend port the listener accepts connections on. */
+    /** Frontend port the listener accepts connections on; 250, 4789, 4790 are reserved for UDP by the service. */
     readonly listenerPort: pulumi.Output<number>;
     /** Peak bandwidth in Mbit/s: -1 for unlimited (pay-by-traffic instances) or 1 to 5120. */
     readonly bandwidth: pulumi.Output<number>;
@@ -227,32 +189,26 @@ export interface TcpListenerOutputs {
     readonly vServerGroupId: pulumi.Output<string | undefined>;
     /** Primary/secondary server group that receives the traffic; not together with vServerGroupId. */
     readonly masterSlaveServerGroupId: pulumi.Output<string | undefined>;
-    /** Scheduling algorithm; sch and tch need a performance-guaranteed instance. */
-    readonly scheduler: pulumi.Output<"wrr" | "rr" | "sch" | "tch">;
+    /** Scheduling algorithm; sch, tch and qch (QUIC connection id hash) need a performance-guaranteed instance. */
+    readonly scheduler: pulumi.Output<"wrr" | "rr" | "sch" | "tch" | "qch">;
     /** Session persistence timeout in seconds; 0 turns session persistence off. */
     readonly persistenceTimeout: pulumi.Output<number>;
-    /** Timeout of established TCP connections in seconds. */
-    readonly establishedTimeout: pulumi.Output<number>;
     /** Consecutive successful health checks before a backend is declared healthy. */
     readonly healthyThreshold: pulumi.Output<number>;
     /** Consecutive failed health checks before a backend is declared unhealthy. */
     readonly unhealthyThreshold: pulumi.Output<number>;
     /** Whether health checks run. */
     readonly healthCheckSwitch: pulumi.Output<"on" | "off">;
-    /** Health check protocol. */
-    readonly healthCheckType: pulumi.Output<"tcp" | "http">;
     /** Port the health check probes. */
     readonly healthCheckConnectPort: pulumi.Output<number | undefined>;
     /** Seconds to wait for a health check answer. The service uses healthCheckInterval instead when that is longer; setting both with the timeout shorter is an error. */
     readonly healthCheckConnectTimeout: pulumi.Output<number>;
     /** Seconds between health checks. */
     readonly healthCheckInterval: pulumi.Output<number>;
-    /** Host name sent by HTTP health checks. */
-    readonly healthCheckDomain: pulumi.Output<string>;
-    /** Path requested by HTTP health checks. */
-    readonly healthCheckUri: pulumi.Output<string>;
-    /** HTTP status classes that count as healthy, comma-separated (http_2xx, http_3xx, http_4xx, http_5xx). */
-    readonly healthCheckHttpCode: pulumi.Output<string>;
+    /** Request string the UDP health check sends to the backend. */
+    readonly healthCheckReq: pulumi.Output<string | undefined>;
+    /** Answer the UDP health check expects from the backend. */
+    readonly healthCheckExp: pulumi.Output<string | undefined>;
     /** Whether access control applies; on needs aclId and aclType. */
     readonly aclStatus: pulumi.Output<"on" | "off">;
     /** white: only the ACL's addresses may connect; black: the ACL's addresses may not. */
@@ -260,11 +216,7 @@ export interface TcpListenerOutputs {
     /** Access control list applied to the listener. */
     readonly aclId: pulumi.Output<string | undefined>;
     /** Name of the listener; remove it to clear it. */
-    readonly description: pulumi.Output<string>;
-    /** Whether connections to a removed backend are drained; on needs connectionDrainTimeout. */
-    readonly connectionDrain: pulumi.Output<"on" | "off">;
-    /** Seconds connections are drained for. */
-    readonly connectionDrainTimeout: pulumi.Output<number | undefined>;
+    readonly description: pulumi.Output<string | undefined>;
     /** Whether the client address is passed to backends with PROXY protocol v2. */
     readonly proxyProtocolV2Enabled: pulumi.Output<boolean>;
     /** Tags of the listener, at most 19; keys 1-64 characters, values up to 128; neither may start with "aliyun" or "acs:" or contain "http://" or "https://". Tags the platform attaches itself (acs:…, aliyun…) are left alone. */

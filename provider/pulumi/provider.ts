@@ -1,22 +1,26 @@
-// TcpListenerProvider: the ResourceProvider behind TcpListener. Lifecycle logic only; the network is
-// reached through SlbClient, the rules come from the field table via validate/diff/mapping.
+// ListenerProvider: the ResourceProvider behind TcpListener and UdpListener, written once for every protocol. Lifecycle
+// logic only: the network is reached through SlbClient (api/), the rules come from the protocol's field table through
+// core/ (validate, desired, diff, mapping).
 
 import { createHash } from "crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { SlbClient, ListenerKey } from "./client";
-import { ConfigGetter, ConfigurationError, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "./config";
-import { currentDeadline, deadlineOr, withDeadline } from "./deadline";
-import { withDefaults } from "./defaults";
-import { desiredValue } from "./desired";
-import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "./diff";
+import { SlbClient } from "../api/client";
+import { ConfigGetter, ConfigurationError, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "../api/config";
+import { currentDeadline, deadlineOr, withDeadline } from "../api/deadline";
+import { LoadBalancerNotFound, SlbApiError, explain } from "../api/errors";
+import { withLock } from "../api/lock";
+import { sleep } from "../api/retry";
+import { ResourceContext, isOwnTag, parseUrn } from "../core/context";
+import { withDefaults } from "../core/defaults";
+import { DesiredListener, desiredListener } from "../core/desired";
+import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "../core/diff";
+import { MAX_USER_TAGS, OWNER_TAG_KEY, PORT_TAKEN_CODES } from "../core/fields";
+import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs } from "../core/mapping";
+import { ListenerKey, Protocol } from "../core/protocol";
+import { Failure, isUnknown, validateInputs } from "../core/validate";
+import { TCP, UDP } from "../protocols";
 import { adaptToHost, forResource, markReported, say, warn } from "./engine-host";
-import { LoadBalancerNotFound, SlbApiError, explain } from "./errors";
-import { CONFIG_FIELDS, MAX_USER_TAGS, OWNER_TAG_KEY, PORT_TAKEN_CODES, isSet } from "./fields";
-import { withLock } from "./lock";
-import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParams, settledStatus, toOutputs, userTags } from "./mapping";
-import { ResourceContext, contextOf, isOwnTag, parseUrn } from "./program-facts";
-import { sleep } from "./retry";
-import { Failure, isUnknown, validateInputs } from "./validate";
+import { contextOf } from "./program-facts";
 
 type Props = Record<string, unknown>;
 
@@ -28,33 +32,18 @@ const LOOK_BOUND_MS = 10_000;
 const SAY_WAITING_AFTER_MS = 5000;
 const SAY_AGAIN_EVERY_MS = 30_000;
 
-export function formatId(key: ListenerKey): string {
-    return `${key.loadBalancerId}:tcp:${key.listenerPort}`;
-}
-
-/** Parses `<loadBalancerId>:tcp:<port>`. */
-export function parseId(id: string): { loadBalancerId: string; listenerPort: number } | undefined {
-    const match = /^([^:]+):tcp:(\d+)$/.exec(id);
-    return match ? { loadBalancerId: match[1], listenerPort: Number(match[2]) } : undefined;
-}
-
-/** The id a listener's inputs give it (`<loadBalancerId>:tcp:<port>`), for messages before the region is known. */
-function idOfInputs(inputs: Props): string {
-    return `${String(inputs.loadBalancerId)}:tcp:${String(inputs.listenerPort)}`;
-}
-
 /**
  * An operation's failure in the user's words: `TcpListener <id>: ...`, the API's code and request id, what to do.
  * A partial failure (the listener exists and is recorded) is already worded so.
  */
-function failure(id: string, e: unknown): Error {
+function failure(protocol: Protocol, id: string, e: unknown): Error {
     if ((e as { reasons?: unknown }).reasons !== undefined) return e as Error;
-    const resource = `TcpListener ${id}`;
-    const error = explain(resource, e, hintFor(e));
-    return error.message.startsWith("TcpListener ") ? error : Object.assign(new Error(`${resource}: ${error.message}`), { cause: e });
+    const resource = `${protocol.resourceName} ${id}`;
+    const error = explain(protocol, resource, e, hintFor(e));
+    return error.message.startsWith(`${protocol.resourceName} `) ? error : Object.assign(new Error(`${resource}: ${error.message}`), { cause: e });
 }
 
-export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
+export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
     private config: ConfigGetter = () => undefined;
     private readonly clients = new Map<string, SlbClient>();
     private readonly liveCache = new Map<string, { live: LiveListener; at: number }>();
@@ -68,7 +57,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
      */
     private readonly replacingInPlace = new Set<string>();
 
-    constructor() {
+    constructor(readonly protocol: Protocol) {
         adaptToHost();
     }
 
@@ -81,17 +70,18 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         // Inputs are kept as written ("$_ip" stays "$_ip"): the service accepts them so; comparisons use the
         // spelling the service reports (desired.ts). What is left unset is filled with what the listener will have, so
         // that the engine records and shows the whole configuration.
-        const failures = validateInputs(news);
+        const failures = validateInputs(this.protocol, news, contextOf(news).secrets);
         if (failures.length > 0) return { inputs: news, failures };
-        const inputs = withDefaults(news, this.regionOrUndefined());
+        const inputs = withDefaults(this.protocol, news, this.regionOrUndefined());
         return { inputs, failures: await this.whatOnlyTheServiceKnows(olds, inputs) };
     }
 
     diff(id: string, olds: Props, news: Props): Promise<pulumi.dynamic.DiffResult> {
         const context = contextOf(news);
         return this.operation(id, context, async () => {
-            const recorded = stateFromOutputs(olds);
-            const program = compareState(news, recorded, context);
+            const desired = desiredListener(this.protocol, news, context);
+            const recorded = stateFromOutputs(this.protocol, olds);
+            const program = compareState(desired, recorded);
             const replaces = [...program.replaces];
             if (this.regionChanges(id, olds, news)) replaces.push("regionId");
             // A replacement that keeps the id (same load balancer and port) must delete first: the engine deletes the
@@ -108,9 +98,9 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
                 return { changes: true, replaces: [], deleteBeforeReplace: false };
             }
             this.liveCache.set(id, { live: described, at: Date.now() });
-            const live = fillUnreported(described, olds);
-            for (const line of driftReport(id, news, recorded, live, context)) await say(line);
-            const actual = compareState(news, withoutIgnoredDrift(live, recorded, context.ignored), context);
+            const live = fillUnreported(this.protocol, described, olds);
+            for (const line of driftReport(id, desired, recorded, live)) await say(line);
+            const actual = compareState(desired, withoutIgnoredDrift(this.protocol, live, recorded, context.ignored));
             if (actual.replaces.length > 0) return this.replacement(id, context, actual.replaces, true);
             // replaceOnChanges: the engine can only apply it with changed keys, which a dynamic provider cannot return.
             const replaceOn = [...changedPaths(actual), ...changedPaths(program)].filter((p) => context.replaceOn.covers(p));
@@ -122,13 +112,13 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 
     create(inputs: Props): Promise<pulumi.dynamic.CreateResult> {
         const context = contextOf(inputs);
-        return this.operation(idOfInputs(inputs), context, async () => {
-            const failures = validateInputs(inputs);
-            if (failures.length > 0) throw new Error(`Invalid TcpListener inputs: ${failures.map((f) => f.reason).join("; ")}`);
+        const id = this.protocol.formatId({ loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) });
+        return this.operation(id, context, async () => {
+            const failures = validateInputs(this.protocol, inputs, context.secrets);
+            if (failures.length > 0) throw new Error(`Invalid ${this.protocol.resourceName} inputs: ${failures.map((f) => f.reason).join("; ")}`);
             const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
-            const key: ListenerKey = { regionId, loadBalancerId: String(inputs.loadBalancerId), listenerPort: Number(inputs.listenerPort) };
-            const id = formatId(key);
-            return { id, outs: await this.establish(id, key, inputs, context) };
+            const key = this.key(regionId, String(inputs.loadBalancerId), Number(inputs.listenerPort));
+            return { id, outs: await this.establish(id, key, desiredListener(this.protocol, inputs, context)) };
         }, false);
     }
 
@@ -138,9 +128,9 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
             const live = await this.readLive(key);
             if (live === "gone") return {};
             // What the service shows; only what it hides (backendServerPort behind a group) comes from the record.
-            const outs = toOutputs(props, fillUnreported(live, props), key.regionId);
+            const outs = toOutputs(this.protocol, props, fillUnreported(this.protocol, live, props), key.regionId);
             const region = this.settings().region;
-            return { id, props: outs, inputs: withDefaults(inputsFromOutputs(outs, region), region) } as pulumi.dynamic.ReadResult;
+            return { id, props: outs, inputs: withDefaults(this.protocol, inputsFromOutputs(this.protocol, outs, region), region) } as pulumi.dynamic.ReadResult;
         });
     }
 
@@ -149,16 +139,17 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         return this.operation(id, context, async () => {
             const key = this.keyOf(id, olds);
             const described = this.takeCachedLive(id) ?? await this.readLive(key);
+            const desired = desiredListener(this.protocol, news, context);
             if (described === "gone") {
                 await say(`${id}: creating the listener again (it was deleted outside Pulumi)`);
-                return { outs: await this.establish(id, key, news, context) };
+                return { outs: await this.establish(id, key, desired) };
             }
-            const live = withoutIgnoredDrift(fillUnreported(described, olds), stateFromOutputs(olds), context.ignored);
-            const diff = compareState(news, live, context);
+            const live = withoutIgnoredDrift(this.protocol, fillUnreported(this.protocol, described, olds), stateFromOutputs(this.protocol, olds), context.ignored);
+            const diff = compareState(desired, live);
             if (diff.replaces.length > 0) {
-                throw new Error(`TcpListener ${id}: ${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
+                throw new Error(`${diff.replaces.join(", ")} cannot change in place; run \`pulumi up\` again so the listener is replaced.`);
             }
-            return { outs: toOutputs(news, await this.apply(this.client(key.regionId), key, diff, live), key.regionId) };
+            return { outs: toOutputs(this.protocol, news, await this.apply(this.client(key.regionId), key, diff, live), key.regionId) };
         }, false);
     }
 
@@ -191,18 +182,18 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         if ([loadBalancerId, regionId].some(isUnknown)) return [];
         if (olds.loadBalancerId === loadBalancerId && olds.listenerPort === listenerPort && olds.regionId === regionId) return [];
         const context = contextOf(inputs);
-        const key: ListenerKey = { regionId, loadBalancerId, listenerPort };
-        const id = formatId(key);
+        const key = this.key(regionId, loadBalancerId, listenerPort);
+        const id = this.protocol.formatId(key);
         if (this.replacingInPlace.has(id)) return [];
         return forResource(context.urn, async () => {
             try {
                 const live = await withDeadline(Math.min(LOOK_BOUND_MS, this.settings().retryTimeoutMs), () => this.client(regionId).describeListener(key));
                 if (!live || isOwnTag(context, live.owner ?? undefined) || inputs.adoptExisting === true) return [];
-                return [{ property: "listenerPort", reason: portTakenMessage(id, key, live.owner ?? undefined, context) }];
+                return [{ property: "listenerPort", reason: portTakenMessage(this.protocol, id, key, live.owner ?? undefined, context) }];
             } catch (e) {
                 if (e instanceof LoadBalancerNotFound) {
                     return [{
-                        property: "loadBalancerId", reason: `TcpListener ${id}: the ${e.finding}. Check loadBalancerId, the region ` +
+                        property: "loadBalancerId", reason: `${this.protocol.resourceName} ${id}: the ${e.finding}. Check loadBalancerId, the region ` +
                             "(regionId, alicloud:region) and that the AccessKey belongs to the load balancer's account.",
                     }];
                 }
@@ -245,7 +236,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
                 return await withDeadline(this.settings().retryTimeoutMs, work);
             } catch (e) {
                 if (e instanceof LoadBalancerNotFound) await this.sayLoadBalancerNotFound(e);
-                const error = failure(id, e);
+                const error = failure(this.protocol, id, e);
                 throw reported ? markReported(error) : error;
             }
         });
@@ -325,12 +316,18 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         return client;
     }
 
+    private key(regionId: string, loadBalancerId: string, listenerPort: number): ListenerKey {
+        return { regionId, loadBalancerId, listenerPort, protocol: this.protocol };
+    }
+
     private keyOf(id: string, props: Props): ListenerKey {
-        const parsed = parseId(id);
+        const parsed = this.protocol.parseId(id);
         const loadBalancerId = typeof props.loadBalancerId === "string" ? props.loadBalancerId : parsed?.loadBalancerId;
         const listenerPort = typeof props.listenerPort === "number" ? props.listenerPort : parsed?.listenerPort;
-        if (!loadBalancerId || listenerPort === undefined) throw new Error(`cannot tell the listener from id ${JSON.stringify(id)}; expected <loadBalancerId>:tcp:<port>`);
-        return { regionId: requireRegion(this.settings(), props.regionId as string | undefined), loadBalancerId, listenerPort };
+        if (!loadBalancerId || listenerPort === undefined) {
+            throw new Error(`cannot tell the listener from id ${JSON.stringify(id)}; expected <loadBalancerId>:${this.protocol.name}:<port>`);
+        }
+        return this.key(requireRegion(this.settings(), props.regionId as string | undefined), loadBalancerId, listenerPort);
     }
 
     private takeCachedLive(id: string): LiveListener | undefined {
@@ -349,25 +346,26 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
      * resource's own listener (a Create whose answer was lost, a run that crashed before Start) is finished, anyone
      * else's is an error. Once the listener exists every failure is a partial failure, so it is never orphaned.
      */
-    private async establish(id: string, key: ListenerKey, inputs: Props, context: ResourceContext): Promise<Props> {
+    private async establish(id: string, key: ListenerKey, desired: DesiredListener): Promise<Props> {
+        const { inputs } = desired;
         const client = this.client(key.regionId);
         try {
-            await this.mutate(key, () => client.createListener(createParams(inputs, key.regionId, context.owner)));
+            await this.mutate(key, () => client.createListener(key, createParams(this.protocol, inputs, key.regionId, desired.context.owner)));
         } catch (e) {
-            if (e instanceof SlbApiError && PORT_TAKEN_CODES.includes(e.code)) return this.adopt(id, key, inputs, client, e.code, context);
+            if (e instanceof SlbApiError && PORT_TAKEN_CODES.includes(e.code)) return this.adopt(id, key, desired, client, e.code);
             throw e;
         }
         try {
-            const live = inputs.status === "stopped" ? await this.describeOrFail(client, key) : await this.start(client, key);
-            return toOutputs(inputs, fillUnreported(live, inputs), key.regionId);
+            const live = desired.status === "stopped" ? await this.describeOrFail(client, key) : await this.start(client, key);
+            return toOutputs(this.protocol, inputs, fillUnreported(this.protocol, live, inputs), key.regionId);
         } catch (e) {
-            throw this.partialFailure(id, inputs, key.regionId, context, e, "created");
+            throw this.partialFailure(id, desired, key.regionId, e, "created");
         }
     }
 
     private async describeOrFail(client: SlbClient, key: ListenerKey): Promise<LiveListener> {
         const live = await client.describeListener(key, true);
-        if (!live) throw new Error(`the listener ${formatId(key)} disappeared right after it was created`);
+        if (!live) throw new Error(`the listener ${this.protocol.formatId(key)} disappeared right after it was created`);
         return live;
     }
 
@@ -388,15 +386,15 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
             await sleep(delay);
             const live = await client.describeListener(key, true);
             if (want === "deleted" ? !live : live?.status === want) return live;
-            if (!live) throw new Error(`the listener ${formatId(key)} disappeared while waiting for it to be ${want}`);
+            if (!live) throw new Error(`the listener ${this.protocol.formatId(key)} disappeared while waiting for it to be ${want}`);
             const now = Date.now();
             if (now + delay > deadline) {
-                throw new Error(`the listener ${formatId(key)} was still ${live.status} after ${Math.round((now - started) / 1000)} s waiting for ${want} ` +
+                throw new Error(`the listener ${this.protocol.formatId(key)} was still ${live.status} after ${Math.round((now - started) / 1000)} s waiting for ${want} ` +
                     `(the operation's bound is ${Math.round(bound / 1000)} s, slbListener:retryTimeoutSeconds)`);
             }
             if (saidAt === undefined ? now - started > SAY_WAITING_AFTER_MS : now - saidAt >= SAY_AGAIN_EVERY_MS) {
                 saidAt = now;
-                await say(`${formatId(key)}: waiting for the listener to be ${want} (it is ${live.status}); ${Math.round((now - started) / 1000)} s so far, ` +
+                await say(`${this.protocol.formatId(key)}: waiting for the listener to be ${want} (it is ${live.status}); ${Math.round((now - started) / 1000)} s so far, ` +
                     `at most ${Math.max(1, Math.round((deadline - now) / 1000))} s more (slbListener:retryTimeoutSeconds is ${Math.round(bound / 1000)} s)`);
             }
             delay = Math.min(Math.max(delay * 2, 150), 2000);
@@ -416,7 +414,7 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
         }
         const values = { ...live.values };
         if (diff.updates.length > 0) {
-            await this.mutate(key, () => client.setListener(setParams(key, diff.updates)));
+            await this.mutate(key, () => client.setListener(key, setParams(key, diff.updates)));
             for (const { field, to } of diff.updates) {
                 if (to === undefined) delete values[field.input];
                 else values[field.input] = to;
@@ -435,39 +433,42 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     /** Takes over an existing listener on the port: one we created (ownership tag) or, with adoptExisting, any. */
-    private async adopt(id: string, key: ListenerKey, inputs: Props, client: SlbClient, code: string, context: ResourceContext): Promise<Props> {
+    private async adopt(id: string, key: ListenerKey, desired: DesiredListener, client: SlbClient, code: string): Promise<Props> {
+        const { inputs, context } = desired;
         const described = await client.describeListener(key, true);
         if (!described) {
-            throw new Error(`TcpListener ${id}: port ${key.listenerPort} on load balancer ${key.loadBalancerId} is taken (${code}) by a listener ` +
-                "that is not a TCP listener (HTTP or HTTPS listeners use TCP ports too). Choose another listenerPort, or remove that listener.");
+            throw new Error(`port ${key.listenerPort} on load balancer ${key.loadBalancerId} is taken (${code}) by a listener of another ` +
+                `protocol (HTTP and HTTPS listeners use TCP ports too). Choose another listenerPort, or remove that listener.`);
         }
-        const existing = fillUnreported(described, inputs);
+        const existing = fillUnreported(this.protocol, described, inputs);
         const holder = existing.owner ?? undefined;
         const ours = isOwnTag(context, holder);
-        if (!ours && inputs.adoptExisting !== true) throw new Error(portTakenMessage(id, key, holder, context));
-        const diff = compareState(inputs, existing, context);
+        if (!ours && inputs.adoptExisting !== true) throw new Error(portTakenMessage(this.protocol, id, key, holder, context));
+        const diff = compareState(desired, existing);
         if (diff.replaces.length > 0) {
             throw new Error(
-                `TcpListener ${id}: the existing listener cannot be adopted because ${diff.replaces.join(", ")} differs and cannot change in place ` +
+                `the existing listener cannot be adopted because ${diff.replaces.join(", ")} differs and cannot change in place ` +
                 `(${diff.replaces.map((f) => `it has ${f} ${JSON.stringify(existing.values[f])}`).join(", ")}). Match it in the program, or delete that listener.`);
         }
         await say(ours ? `${id}: finishing the listener, created by an earlier run of this resource (found by its ownership tag)`
             : `${id}: adopting the existing listener (adoptExisting: true)`);
         try {
-            return toOutputs(inputs, await this.apply(client, key, diff, existing), key.regionId);
+            return toOutputs(this.protocol, inputs, await this.apply(client, key, diff, existing), key.regionId);
         } catch (e) {
-            throw this.partialFailure(id, inputs, key.regionId, context, e, ours ? "finished" : "adopted");
+            throw this.partialFailure(id, desired, key.regionId, e, ours ? "finished" : "adopted");
         }
     }
 
     /** Pulumi's partial-failure error: the listener exists, so it is recorded (never orphaned). */
-    private partialFailure(id: string, inputs: Props, regionId: string, context: ResourceContext, cause: unknown, how: "created" | "finished" | "adopted"): Error {
-        const reason = failure(id, cause).message;
+    private partialFailure(id: string, desired: DesiredListener, regionId: string, cause: unknown, how: "created" | "finished" | "adopted"): Error {
+        const { inputs } = desired;
+        const reason = failure(this.protocol, id, cause).message;
         // The Create carried every setting, so the listener holds what the inputs ask for (it is not started yet).
-        const values = Object.fromEntries(CONFIG_FIELDS.map((f) => [f.input, desiredValue(inputs, f)]).filter(([, v]) => isSet(v)));
-        const recorded: LiveListener = { values, tags: userTags(inputs), owner: context.owner, status: "stopped" };
+        const values = Object.fromEntries([...desired.values].filter(([, v]) => v !== undefined && !isUnknown(v)));
+        const tags = isUnknown(desired.tags) ? {} : { ...(desired.tags as Record<string, string>) };
+        const recorded: LiveListener = { values, tags, owner: desired.context.owner, status: "stopped" };
         // __provider is not added by the host on this path; without it the recorded listener could not be deleted.
-        const properties = { ...toOutputs(inputs, recorded, regionId), ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) };
+        const properties = { ...toOutputs(this.protocol, inputs, recorded, regionId), ...(inputs.__provider !== undefined ? { __provider: inputs.__provider } : {}) };
         const done = how === "created" ? "The listener was created" : how === "finished" ? "The listener (made by an earlier run) exists" : "The listener was adopted";
         const error = new Error(`${reason} ${done} and is recorded in the stack; run \`pulumi up\` again to finish it.`);
         return Object.assign(error, { id, properties, reasons: [reason] });
@@ -475,19 +476,20 @@ export class TcpListenerProvider implements pulumi.dynamic.ResourceProvider {
 }
 
 /** Who holds a taken port, and what to do, in the user's words. */
-function portTakenMessage(id: string, key: ListenerKey, holder: string | undefined, context: ResourceContext): string {
+function portTakenMessage(protocol: Protocol, id: string, key: ListenerKey, holder: string | undefined, context: ResourceContext): string {
     const self = context.owner ? ` (this resource is ${context.owner})` : "";
-    const where = `port ${key.listenerPort} on load balancer ${key.loadBalancerId}`;
+    const where = `${protocol.spec.title} port ${key.listenerPort} on load balancer ${key.loadBalancerId}`;
+    const resource = `${protocol.resourceName} ${id}`;
     if (!holder) {
-        return `TcpListener ${id}: ${where} is already used by a listener that this stack did not create${self}. ` +
+        return `${resource}: ${where} is already used by a listener that this stack did not create${self}. ` +
             "Choose another listenerPort, delete that listener, or set adoptExisting: true to take it over.";
     }
     if (holder === context.legacyOwner) {
-        return `TcpListener ${id}: ${where} is used by a listener whose ownership tag (${holder}) an earlier version of this provider wrote; ` +
+        return `${resource}: ${where} is used by a listener whose ownership tag (${holder}) an earlier version of this provider wrote; ` +
             `it leaves out the parent components, so it may belong to another resource named "${parseUrn(context.urn!)?.name}"${self}. ` +
             "If it is this resource's, set adoptExisting: true to take it over; otherwise choose another listenerPort.";
     }
-    return `TcpListener ${id}: ${where} is already used by the Pulumi resource ${holder}${self}. Give one of the two resources another ` +
+    return `${resource}: ${where} is already used by the Pulumi resource ${holder}${self}. Give one of the two resources another ` +
         "listenerPort, or remove one of them. (If you renamed this resource, add an alias with its old name instead.)";
 }
 
@@ -501,7 +503,7 @@ function hintFor(error: unknown): string | undefined {
         case "InvalidLoadBalancerId.NotFound":
             return "Check loadBalancerId and regionId (the load balancer must be in the listener's region).";
         case "InvalidParameterValue.SpecNotSupport":
-            return "sch and tch need a performance-guaranteed load balancer (one created with a LoadBalancerSpec); use wrr or rr.";
+            return "The hashing schedulers (sch, tch, and qch for UDP) need a performance-guaranteed load balancer (one created with a LoadBalancerSpec); use wrr or rr.";
         case "SizeLimitExceeded.Tag":
         case "TagCountLimit":
             return `A listener carries at most ${MAX_USER_TAGS} tags of yours.`;
@@ -513,5 +515,19 @@ function hintFor(error: unknown): string | undefined {
             return "Check alicloud:accessKey and alicloud:secretKey (or ALICLOUD_ACCESS_KEY / ALICLOUD_SECRET_KEY).";
         default:
             return undefined;
+    }
+}
+
+/** The TCP listener's provider: what `TcpListener` resources run (the loader finds it by this name). */
+export class TcpListenerProvider extends ListenerProvider {
+    constructor() {
+        super(TCP);
+    }
+}
+
+/** The UDP listener's provider: what `UdpListener` resources run. */
+export class UdpListenerProvider extends ListenerProvider {
+    constructor() {
+        super(UDP);
     }
 }

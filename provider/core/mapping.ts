@@ -1,9 +1,10 @@
-// Translation between the listener's inputs and the SLB wire names, derived from the field table:
+// Translation between the listener's inputs and the SLB wire names, derived from the protocol's field table:
 // Create and Set request parameters, and the Describe response read back as input-named live state.
 
 import { writableDefault } from "./defaults";
-import { applies, desiredValue, wireValue } from "./desired";
-import { CONFIG_FIELDS, FIELDS, FieldSpec, OWNER_TAG_KEY, SERVICE_TAG_KEY, isSet } from "./fields";
+import { applies, valueOf, wireValue } from "./desired";
+import { FieldSpec, OWNER_TAG_KEY, SERVICE_TAG_KEY, isSet } from "./fields";
+import { ListenerKey, Protocol } from "./protocol";
 
 /**
  * The listener as the service reports it, keyed by input names: tags without the ownership tag and without
@@ -38,10 +39,10 @@ export function userTags(inputs: Record<string, unknown>): Record<string, string
     return typeof tags === "object" && tags !== null && !Array.isArray(tags) ? { ...(tags as Record<string, string>) } : {};
 }
 
-/** CreateLoadBalancerTCPListener parameters: every setting the user gave, and the tags with the ownership tag, in one call. */
-export function createParams(inputs: Record<string, unknown>, regionId: string, owner: string | undefined): Params {
+/** The protocol's Create parameters: every setting the user gave, and the tags with the ownership tag, in one call. */
+export function createParams(protocol: Protocol, inputs: Record<string, unknown>, regionId: string, owner: string | undefined): Params {
     const params: Params = { RegionId: regionId };
-    for (const field of CONFIG_FIELDS) {
+    for (const field of protocol.configFields) {
         const value = inputs[field.input];
         if (field.api?.create && isSet(value)) params[field.api.create] = value;
     }
@@ -50,8 +51,8 @@ export function createParams(inputs: Record<string, unknown>, regionId: string, 
     return params;
 }
 
-/** SetLoadBalancerTCPListenerAttribute parameters carrying only the given changes. */
-export function setParams(key: { loadBalancerId: string; listenerPort: number; regionId: string }, changes: readonly FieldChange[]): Params {
+/** The protocol's Set...Attribute parameters carrying only the given changes. */
+export function setParams(key: Pick<ListenerKey, "loadBalancerId" | "listenerPort" | "regionId">, changes: readonly FieldChange[]): Params {
     const params: Params = { RegionId: key.regionId, LoadBalancerId: key.loadBalancerId, ListenerPort: key.listenerPort };
     for (const { field, to } of changes) {
         const name = field.api?.set;
@@ -82,10 +83,10 @@ interface DescribeTag {
     TagValue?: string;
 }
 
-/** Reads a DescribeLoadBalancerTCPListenerAttribute answer into input-named values. */
-export function fromDescribe(body: Record<string, unknown>): LiveListener {
+/** Reads the protocol's Describe...Attribute answer into input-named values. */
+export function fromDescribe(protocol: Protocol, body: Record<string, unknown>): LiveListener {
     const values: Record<string, unknown> = {};
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         const name = field.api?.describe;
         if (!name || field.input === "status") continue;
         let raw = body[name];
@@ -110,9 +111,9 @@ export function fromDescribe(body: Record<string, unknown>): LiveListener {
  * Describe leaves some fields out while another is set (backendServerPort while a server group is
  * attached); the recorded value (or, at create, the input) is the best knowledge of them.
  */
-export function fillUnreported(live: LiveListener, recorded: Record<string, unknown>): LiveListener {
+export function fillUnreported(protocol: Protocol, live: LiveListener, recorded: Record<string, unknown>): LiveListener {
     const values = { ...live.values };
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         const hiddenBy = field.notReportedWith?.some((other) => values[other] !== undefined) ?? false;
         if (hiddenBy && values[field.input] === undefined && isSet(recorded[field.input])) values[field.input] = recorded[field.input];
     }
@@ -124,9 +125,9 @@ export function fillUnreported(live: LiveListener, recorded: Record<string, unkn
  * default (and what is required). Returning every output instead would make the next update list every
  * defaulted field as changed.
  */
-export function inputsFromOutputs(outs: Record<string, unknown>, configuredRegion: string | undefined): Record<string, unknown> {
+export function inputsFromOutputs(protocol: Protocol, outs: Record<string, unknown>, configuredRegion: string | undefined): Record<string, unknown> {
     const inputs: Record<string, unknown> = {};
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         const value = outs[field.input];
         if (!isSet(value)) continue;
         if (field.input === "regionId" && value === configuredRegion) continue;
@@ -151,20 +152,20 @@ export function settledStatus(status: string): string {
  * the input's spelling where the service reports an equivalent one ("$_ip"); the provider-side inputs as given, the
  * tags, the region and the live status. JSON-safe (no undefined values).
  */
-export function toOutputs(inputs: Record<string, unknown>, live: LiveListener, regionId: string): Record<string, unknown> {
+export function toOutputs(protocol: Protocol, inputs: Record<string, unknown>, live: LiveListener, regionId: string): Record<string, unknown> {
     const outs: Record<string, unknown> = {};
     // Whether a field takes effect is the listener's business (its health check type, its draining), not the inputs'.
     const state = { ...live.values, status: live.status };
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         if (!field.api?.describe) {
             const value = inputs[field.input] ?? field.serviceDefault;
             if (isSet(value)) outs[field.input] = value;
             continue;
         }
-        if (applies(state, field) === false) continue;
+        if (applies(protocol, state, field) === false) continue;
         const input = inputs[field.input];
         let value: unknown = live.values[field.input] ?? field.serviceDefault;
-        if (field.reportedAs && isSet(input) && desiredValue(inputs, field) === value) value = input;
+        if (field.reportedAs && isSet(input) && valueOf(protocol, inputs, field) === value) value = input;
         else if (!isSet(input) && !writableDefault(field) && value === field.serviceDefault) continue;
         if (isSet(value)) outs[field.input] = value;
     }

@@ -1,10 +1,12 @@
-// check(): every documented rule of the listener's inputs, all failures at once, each naming the input.
-// Pure and network-free. Values unknown during preview (the engine's sentinel string, which may stand in
-// for any type) are skipped, and so is every cross-field rule that depends on them.
+// check(): every documented rule of a listener's inputs, all failures at once, each naming the input. Pure and
+// network-free, driven by the protocol's table. Values unknown during preview (the engine's sentinel string, which
+// may stand in for any type) are skipped, and so is every cross-field rule that depends on them. Secret inputs are
+// never quoted: every message that shows a value goes through the same masking.
 
-import { FIELDS, FIELD_BY_INPUT, FieldSpec, isSet, rangeWords } from "./fields";
+import { FieldSpec, isSet, rangeWords } from "./fields";
 import { PathPatterns } from "./paths";
-import { PROGRAM_KEY, contextOf } from "./program-facts";
+import { PROGRAM_KEY } from "./context";
+import { Protocol } from "./protocol";
 import { UNKNOWN, isUnknown } from "./unknown";
 
 export { UNKNOWN, isUnknown };
@@ -20,11 +22,6 @@ const ENGINE_KEYS = new Set(["__provider", PROGRAM_KEY]);
 /** Where a message shows a secret input's value. */
 export const SECRET_SHOWN = "[secret]";
 
-/** A value as a message may quote it: [secret] when the input (or the single tag) was given as a secret. */
-export function shownValue(secrets: PathPatterns, path: readonly string[], value: unknown): string {
-    return secrets.covers(path) ? SECRET_SHOWN : describeValue(value);
-}
-
 /** A short, safe rendering of a received value for error messages. */
 export function describeValue(value: unknown): string {
     if (value === null) return "null";
@@ -38,6 +35,11 @@ export function describeValue(value: unknown): string {
     return `${typeof value} ${String(value)}`;
 }
 
+/** A value as a message may quote it: [secret] when the input (or the single tag) was given as a secret. */
+export function shownValue(secrets: PathPatterns, path: readonly string[], value: unknown): string {
+    return secrets.covers(path) ? SECRET_SHOWN : describeValue(value);
+}
+
 /** Problems with one field's own value (type, range, values, text rules). */
 function checkValue(field: FieldSpec, value: unknown, secrets: PathPatterns): string | undefined {
     const secret = secrets.coversInput(field.input);
@@ -47,7 +49,9 @@ function checkValue(field: FieldSpec, value: unknown, secrets: PathPatterns): st
         case "integer": {
             const ok = typeof value === "number" && Number.isInteger(value) &&
                 ((value >= field.range!.min && value <= field.range!.max) || (field.range!.also ?? []).includes(value));
-            return ok ? undefined : `must be an integer, ${rangeWords(field.range!)}${got}`;
+            if (!ok) return `must be an integer, ${rangeWords(field.range!)}${got}`;
+            const reason = field.check?.(value as never, show);
+            return reason ? `${reason}${got}` : undefined;
         }
         case "boolean":
             return typeof value === "boolean" ? undefined : `must be true or false${got}`;
@@ -86,9 +90,9 @@ export function validateValue(field: FieldSpec, value: unknown): string | undefi
 }
 
 /** Best-effort "did you mean" for misspelt property names. */
-function closestField(name: string): string | undefined {
+function closestField(protocol: Protocol, name: string): string | undefined {
     const lower = name.toLowerCase();
-    return FIELDS.map((f) => f.input).find((input) => input.toLowerCase() === lower ||
+    return protocol.fields.map((f) => f.input).find((input) => input.toLowerCase() === lower ||
         (lower.length > 3 && (input.toLowerCase().includes(lower) || lower.includes(input.toLowerCase()))));
 }
 
@@ -96,30 +100,31 @@ function closestField(name: string): string | undefined {
  * The value a field will have on the service: the input when known and valid, else its default.
  * Returns UNKNOWN when it cannot be known yet, and undefined when unset without a default.
  */
-function effective(inputs: Record<string, unknown>, name: string, invalid: Set<string>): unknown {
+function effective(protocol: Protocol, inputs: Record<string, unknown>, name: string, invalid: Set<string>): unknown {
     const value = inputs[name];
     if (isUnknown(value) || invalid.has(name)) return UNKNOWN;
-    return value ?? FIELD_BY_INPUT.get(name)?.serviceDefault;
+    return value ?? protocol.fieldByInput.get(name)?.serviceDefault;
 }
 
-function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string>, secrets: PathPatterns): Failure[] {
+function crossFieldFailures(protocol: Protocol, inputs: Record<string, unknown>, invalid: Set<string>, secrets: PathPatterns): Failure[] {
     const failures: Failure[] = [];
     const known = (name: string) => !isUnknown(inputs[name]) && !invalid.has(name);
     const shown = (name: string, value: unknown) => (secrets.coversInput(name) ? SECRET_SHOWN : JSON.stringify(value));
 
-    if (!isSet(inputs.backendServerPort) && !isSet(inputs.vServerGroupId)) {
-        failures.push({ property: "backendServerPort", reason: "backendServerPort is required unless vServerGroupId is set" });
+    for (const field of protocol.fields) {
+        if (field.requiredUnless && !isSet(inputs[field.input]) && !isSet(inputs[field.requiredUnless])) {
+            failures.push({ property: field.input, reason: `${field.input} is required unless ${field.requiredUnless} is set` });
+        }
     }
-    if (isSet(inputs.vServerGroupId) && isSet(inputs.masterSlaveServerGroupId)) {
-        failures.push({
-            property: "masterSlaveServerGroupId",
-            reason: "masterSlaveServerGroupId cannot be combined with vServerGroupId: a listener forwards to one kind of server group",
-        });
+    for (const field of protocol.fields) {
+        if (field.notWith && isSet(inputs[field.input]) && isSet(inputs[field.notWith.field])) {
+            failures.push({ property: field.input, reason: `${field.input} cannot be combined with ${field.notWith.field}: ${field.notWith.because}` });
+        }
     }
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         const when = field.appliesWhen;
         if (!when) continue;
-        const condition = effective(inputs, when.field, invalid);
+        const condition = effective(protocol, inputs, when.field, invalid);
         if (isUnknown(condition)) continue;
         const applies = condition === when.equals;
         if (!applies && isSet(inputs[field.input]) && known(field.input)) {
@@ -133,7 +138,7 @@ function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string
         }
     }
     // The service raises such a field to its floor silently; the provider expects that, unless the user wrote both.
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         if (!field.atLeast) continue;
         const value = inputs[field.input];
         const floor = inputs[field.atLeast];
@@ -149,20 +154,19 @@ function crossFieldFailures(inputs: Record<string, unknown>, invalid: Set<string
 }
 
 /** Every failure of the inputs at once; an empty array means they are acceptable. Never throws. */
-export function validateInputs(raw: unknown): Failure[] {
+export function validateInputs(protocol: Protocol, raw: unknown, secrets: PathPatterns = PathPatterns.NONE): Failure[] {
     const inputs: Record<string, unknown> = typeof raw === "object" && raw !== null && !Array.isArray(raw)
         ? (raw as Record<string, unknown>) : {};
     const failures: Failure[] = [];
     const invalid = new Set<string>();
-    const secrets = contextOf(inputs).secrets;
 
     for (const name of Object.keys(inputs)) {
-        if (FIELD_BY_INPUT.has(name) || ENGINE_KEYS.has(name)) continue;
-        const hint = closestField(name);
+        if (protocol.fieldByInput.has(name) || ENGINE_KEYS.has(name)) continue;
+        const hint = closestField(protocol, name);
         const shown = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name.slice(0, 60));
-        failures.push({ property: name, reason: `${shown} is not a property of TcpListener${hint ? `; did you mean ${hint}?` : ""}` });
+        failures.push({ property: name, reason: `${shown} is not a property of ${protocol.resourceName}${hint ? `; did you mean ${hint}?` : ""}` });
     }
-    for (const field of FIELDS) {
+    for (const field of protocol.fields) {
         const value = inputs[field.input];
         if (isUnknown(value)) continue;
         if (!isSet(value)) {
@@ -175,5 +179,5 @@ export function validateInputs(raw: unknown): Failure[] {
             failures.push({ property: field.input, reason: `${field.input} ${problem}` });
         }
     }
-    return failures.concat(crossFieldFailures(inputs, invalid, secrets));
+    return failures.concat(crossFieldFailures(protocol, inputs, invalid, secrets));
 }

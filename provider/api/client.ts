@@ -7,7 +7,8 @@ import { deadlineOr } from "./deadline";
 import { LoadBalancerNotFound, SlbApiError } from "./errors";
 import { DEFAULT_READ_OPTIONS, ListenerReads, coalescingFromEnv } from "./listener-reads";
 import { LISTING_ACTION } from "./listing";
-import { LiveListener, fromDescribe, tagList } from "./mapping";
+import { LiveListener, fromDescribe, tagList } from "../core/mapping";
+import { ListenerKey, Protocol } from "../core/protocol";
 import { pacerFor } from "./pacer";
 import { RetryKind, backoffMs, retryKind, sleep } from "./retry";
 
@@ -40,11 +41,7 @@ const RETRY_REASON: Record<RetryKind, string> = {
     network: "the SLB endpoint cannot be reached",
 };
 
-export interface ListenerKey {
-    readonly regionId: string;
-    readonly loadBalancerId: string;
-    readonly listenerPort: number;
-}
+export type { ListenerKey };
 
 /**
  * Codes that mean the listener does not exist (its load balancer does). A load balancer the service does not know is
@@ -82,8 +79,8 @@ interface TeaError {
 export class SlbClient {
     /** Made on the first call (see sdk()). */
     private api: OpenApi | undefined;
-    /** Every read of a listener goes through here: reads in flight together share listings (listener-reads.ts). */
-    private readonly reads: ListenerReads;
+    /** Every read of a listener goes through here, one protocol's reads each (listener-reads.ts). */
+    private readonly reads = new Map<Protocol, ListenerReads>();
     /**
      * Set when a call gave up because the endpoint could not be reached, cleared by any answer. While set, a
      * network failure fails at once: calls queued behind a load balancer's lock during an outage then report
@@ -91,15 +88,22 @@ export class SlbClient {
      */
     private unreachable = false;
 
-    constructor(private readonly options: ClientOptions) {
-        this.reads = new ListenerReads({
-            listPage: (params) => this.call(LISTING_ACTION, params),
-            readOne: (key) => this.describeListenerAttribute(key),
-            say: (line) => this.options.say?.(line),
-        }, {
-            ...DEFAULT_READ_OPTIONS, coalesce: coalescingFromEnv(process.env),
-            ...(options.readSnapshotMs !== undefined ? { snapshotMs: options.readSnapshotMs } : {}),
-        });
+    constructor(private readonly options: ClientOptions) {}
+
+    private readsOf(protocol: Protocol): ListenerReads {
+        let reads = this.reads.get(protocol);
+        if (!reads) {
+            reads = new ListenerReads(protocol, {
+                listPage: (params) => this.call(LISTING_ACTION, params),
+                readOne: (key) => this.describeListenerAttribute(key),
+                say: (line) => this.options.say?.(line),
+            }, {
+                ...DEFAULT_READ_OPTIONS, coalesce: coalescingFromEnv(process.env),
+                ...(this.options.readSnapshotMs !== undefined ? { snapshotMs: this.options.readSnapshotMs } : {}),
+            });
+            this.reads.set(protocol, reads);
+        }
+        return reads;
     }
 
     private openApi(): OpenApi {
@@ -202,13 +206,13 @@ export class SlbClient {
      * are answered by shared DescribeLoadBalancerListeners calls (listener-reads.ts).
      */
     describeListener(key: ListenerKey, fresh = false): Promise<LiveListener | undefined> {
-        return this.reads.read(key, fresh);
+        return this.readsOf(key.protocol).read(key, fresh);
     }
 
-    /** One DescribeLoadBalancerTCPListenerAttribute call. */
+    /** One call of the protocol's attribute read (DescribeLoadBalancerTCPListenerAttribute, ...UDP...). */
     private async describeListenerAttribute(key: ListenerKey): Promise<LiveListener | undefined> {
         try {
-            return fromDescribe(await this.call("DescribeLoadBalancerTCPListenerAttribute", keyParams(key)));
+            return fromDescribe(key.protocol, await this.call(key.protocol.spec.actions.describe, keyParams(key)));
         } catch (e) {
             if (e instanceof SlbApiError && isGone(e)) return undefined;
             throw this.lbNotFound(key, e);
@@ -224,20 +228,22 @@ export class SlbClient {
     // Changes go through reads.changing(), so that no read of the listener is answered from a listing sent
     // before the change ended, and status polls during a chain of our changes on one LB can share listings.
 
-    async createListener(params: Record<string, unknown>): Promise<void> {
-        await this.change(paramsKey(params), "CreateLoadBalancerTCPListener", params);
+    /** The protocol's Create, with parameters from createParams (core/mapping.ts). */
+    async createListener(key: ListenerKey, params: Record<string, unknown>): Promise<void> {
+        await this.change(key, key.protocol.spec.actions.create, params);
     }
 
-    async setListener(params: Record<string, unknown>): Promise<void> {
-        await this.change(paramsKey(params), "SetLoadBalancerTCPListenerAttribute", params);
+    /** The protocol's Set...Attribute, with parameters from setParams (core/mapping.ts). */
+    async setListener(key: ListenerKey, params: Record<string, unknown>): Promise<void> {
+        await this.change(key, key.protocol.spec.actions.set, params);
     }
 
     async startListener(key: ListenerKey): Promise<void> {
-        await this.change(key, "StartLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+        await this.change(key, "StartLoadBalancerListener", { ...keyParams(key), ListenerProtocol: key.protocol.name });
     }
 
     async stopListener(key: ListenerKey): Promise<void> {
-        await this.change(key, "StopLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+        await this.change(key, "StopLoadBalancerListener", { ...keyParams(key), ListenerProtocol: key.protocol.name });
     }
 
     /**
@@ -246,7 +252,7 @@ export class SlbClient {
      */
     async deleteListener(key: ListenerKey): Promise<"deleted" | "gone"> {
         try {
-            await this.change(key, "DeleteLoadBalancerListener", { ...keyParams(key), ListenerProtocol: "tcp" });
+            await this.change(key, "DeleteLoadBalancerListener", { ...keyParams(key), ListenerProtocol: key.protocol.name });
             return "deleted";
         } catch (e) {
             if (e instanceof SlbApiError && isGone(e)) return "gone";
@@ -256,33 +262,23 @@ export class SlbClient {
 
     async tagListener(key: ListenerKey, tags: Record<string, string>): Promise<void> {
         await this.change(key, "TagResources", {
-            RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], Tag: tagList(tags),
+            RegionId: key.regionId, ResourceType: "listener", ResourceId: [key.protocol.tagResourceId(key)], Tag: tagList(tags),
         });
     }
 
     async untagListener(key: ListenerKey, keys: readonly string[]): Promise<void> {
         await this.change(key, "UntagResources", {
-            RegionId: key.regionId, ResourceType: "listener", ResourceId: [listenerResourceId(key)], TagKey: [...keys],
+            RegionId: key.regionId, ResourceType: "listener", ResourceId: [key.protocol.tagResourceId(key)], TagKey: [...keys],
         });
     }
 
     private change(key: ListenerKey, action: string, params: Record<string, unknown>): Promise<Record<string, unknown>> {
-        return this.reads.changing(key, () => this.call(action, params));
+        return this.readsOf(key.protocol).changing(key, () => this.call(action, params));
     }
-}
-
-/** The listener a Create or Set request is about. */
-function paramsKey(params: Record<string, unknown>): ListenerKey {
-    return { regionId: String(params.RegionId), loadBalancerId: String(params.LoadBalancerId), listenerPort: Number(params.ListenerPort) };
 }
 
 function keyParams(key: ListenerKey): Record<string, unknown> {
     return { RegionId: key.regionId, LoadBalancerId: key.loadBalancerId, ListenerPort: key.listenerPort };
-}
-
-/** Tag resource id of a listener: <LoadBalancerId>_tcp_<port> (reference §2.12). */
-export function listenerResourceId(key: ListenerKey): string {
-    return `${key.loadBalancerId}_tcp_${key.listenerPort}`;
 }
 
 const OUTAGE_NOTE = " An earlier call already found the endpoint unreachable until its time limit, so this one was not retried.";

@@ -1,18 +1,39 @@
-// TcpListener: the resource users declare. The provider object handed to Pulumi is the tiny serializable
-// loader; the logic lives in TcpListenerProvider, loaded at run time by the provider process.
+// TcpListener and UdpListener: the resources users declare. The provider object each hands to Pulumi is the tiny
+// serializable loader; the logic lives in TcpListenerProvider / UdpListenerProvider, loaded at run time by the
+// provider process. What the two share (the props, what only the program knows, the options transform) is here once.
 
 import * as pulumi from "@pulumi/pulumi";
-import { TcpListenerArgs, TcpListenerOutputs } from "./args";
-import { FIELDS } from "./fields";
+import { PROGRAM_KEY, ProgramFacts } from "../core/context";
+import { Protocol } from "../core/protocol";
+import { TCP, UDP } from "../protocols";
 import { serializableProvider } from "./loader";
-import { PROGRAM_KEY, ProgramFacts } from "./program-facts";
+import { TcpListenerArgs, TcpListenerOutputs } from "./tcp-args";
+import { UdpListenerArgs, UdpListenerOutputs } from "./udp-args";
 
-/** One provider object for every TcpListener, so Pulumi serializes it once per program. */
-const provider = serializableProvider();
+/** One provider object per protocol, so Pulumi serializes it once per program. */
+const providers = { tcp: serializableProvider("TcpListenerProvider"), udp: serializableProvider("UdpListenerProvider") };
 
-const TYPE_TOKEN = "pulumi-nodejs:dynamic/slb:TcpListener";
+/** `pulumi-nodejs:dynamic/slb:TcpListener`: the type token of a protocol's resource. */
+function typeToken(protocol: Protocol): string {
+    return `pulumi-nodejs:dynamic/slb:${protocol.resourceName}`;
+}
 
-// Declaration merging gives the class its typed output properties without emitting class fields
+/**
+ * A listener resource's props: every field named (undefined when unset) so that all outputs exist on the resource;
+ * keys that are not fields (a misspelt input in JavaScript) passed on too, so that check() reports them; and what only
+ * the program knows.
+ */
+function listenerProps(protocol: Protocol, name: string, args: object, opts: pulumi.CustomResourceOptions | undefined): Record<string, unknown> {
+    const props: Record<string, unknown> = {
+        ...Object.fromEntries(protocol.fields.map((f) => [f.input, undefined])),
+        ...(args as Record<string, unknown>),
+    };
+    props[PROGRAM_KEY] = programFacts(protocol, name, args as Record<string, unknown>, opts);
+    seeFinalOptions();
+    return props;
+}
+
+// Declaration merging gives each class its typed output properties without emitting class fields
 // (fields would overwrite the outputs the base constructor sets).
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
 export interface TcpListener extends TcpListenerOutputs {}
@@ -23,7 +44,7 @@ export interface TcpListener extends TcpListenerOutputs {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class TcpListener extends pulumi.dynamic.Resource {
-    static readonly typeToken = TYPE_TOKEN;
+    static readonly typeToken = typeToken(TCP);
 
     /**
      * Reads an existing listener into the program without managing it: its outputs are the live listener's, and
@@ -34,21 +55,38 @@ export class TcpListener extends pulumi.dynamic.Resource {
     }
 
     constructor(name: string, args: TcpListenerArgs, opts?: pulumi.CustomResourceOptions) {
-        // Every field is named (undefined when unset) so that all outputs exist on the resource; keys that are not
-        // fields (a misspelt input in JavaScript) are passed on too, so that check() reports them.
-        const props: Record<string, unknown> = {
-            ...Object.fromEntries(FIELDS.map((f) => [f.input, undefined])),
-            ...(args as unknown as Record<string, unknown>),
-        };
-        props[PROGRAM_KEY] = programFacts(name, args as unknown as Record<string, unknown>, opts);
-        seeFinalOptions();
-        super(provider, name, props, opts, "slb", "TcpListener");
+        super(providers.tcp, name, listenerProps(TCP, name, args, opts), opts, "slb", TCP.resourceName);
     }
 }
 
-/** What only the program knows, for the provider (program-facts.ts); the options as the constructor got them. */
-function programFacts(name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<ProgramFacts> {
-    return pulumi.all([pulumi.createUrn(name, TYPE_TOKEN, opts?.parent), secretInputNames(args)]).apply(([urn, secretInputs]) => ({
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unsafe-declaration-merging
+export interface UdpListener extends UdpListenerOutputs {}
+
+/**
+ * An SLB (Classic Load Balancer) UDP listener. Its id is `<loadBalancerId>:udp:<listenerPort>`; a UDP and a TCP
+ * listener may use the same port of one load balancer. Every input is validated during preview; drift is reported by
+ * preview and repaired by up.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class UdpListener extends pulumi.dynamic.Resource {
+    static readonly typeToken = typeToken(UDP);
+
+    /**
+     * Reads an existing listener into the program without managing it: its outputs are the live listener's, and
+     * `pulumi destroy` leaves it alone. `id` is `<loadBalancerId>:udp:<listenerPort>`.
+     */
+    static get(name: string, id: pulumi.Input<string>, opts?: pulumi.CustomResourceOptions): UdpListener {
+        return new UdpListener(name, {} as UdpListenerArgs, { ...opts, id });
+    }
+
+    constructor(name: string, args: UdpListenerArgs, opts?: pulumi.CustomResourceOptions) {
+        super(providers.udp, name, listenerProps(UDP, name, args, opts), opts, "slb", UDP.resourceName);
+    }
+}
+
+/** What only the program knows, for the provider (core/context.ts); the options as the constructor got them. */
+function programFacts(protocol: Protocol, name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<ProgramFacts> {
+    return pulumi.all([pulumi.createUrn(name, typeToken(protocol), opts?.parent), secretInputNames(args)]).apply(([urn, secretInputs]) => ({
         urn,
         ...optionFacts(opts),
         ...(secretInputs ? { secretInputs } : {}),
@@ -77,8 +115,9 @@ function seeFinalOptions(): void {
     if (transformRegistered) return;
     transformRegistered = true;
     try {
+        const ours = new Set([TcpListener.typeToken, UdpListener.typeToken]);
         pulumi.runtime.registerResourceTransform((args) => {
-            if (args.type !== TYPE_TOKEN) return undefined;
+            if (!ours.has(args.type)) return undefined;
             const facts = args.props[PROGRAM_KEY];
             if (typeof facts !== "object" || facts === null) return undefined;
             const { ignoreChanges: _i, replaceOnChanges: _r, retainOnDelete: _d, ...rest } = facts as ProgramFacts;
