@@ -471,9 +471,10 @@ export class ListenerReads {
         if (missing.length === 0) return;
         // After a failure only their own reads can tell. Across pages, a listener deleted meanwhile shifts the rest,
         // so absence is not proven: list their load balancers again (one page each now that their sizes are known),
-        // unless reading each costs no more.
-        const again = listing.error ? [] : this.pack(q.regionId, [...new Set(missing.map((ws) => ws[0].key.loadBalancerId))]);
-        if (listing.error || missing.length <= again.length) {
+        // unless reading each costs no more. A listing that stopped early stopped because reading each costs less.
+        const again = listing.error || !listing.finished ? [] : this.pack(q.regionId, [...new Set(missing.map((ws) => ws[0].key.loadBalancerId))]);
+        const againPages = again.reduce((n, lbs) => n + Math.max(1, Math.ceil(lbs.reduce((c, lb) => c + (this.counts.get(`${q.regionId}/${lb}`) ?? 0), 0) / LISTING_PAGE_SIZE)), 0);
+        if (again.length === 0 || missing.length <= againPages) {
             await Promise.all(missing.map((ws) => this.readEach(ws)));
             return;
         }
