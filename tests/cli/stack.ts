@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { PulumiCli, ROOT } from "../../scripts/pulumi-cli";
+import { argv0, cwdOf, descendants, killGroups } from "../support/processes";
 
 /** Root of every stack's work directory (git-ignored); must be inside the repository, see above. */
 export const WORK_ROOT = path.join(ROOT, ".pulumi-work");
@@ -100,46 +101,6 @@ function moduleProgram(file: string): () => unknown {
         const mod = require(resolved) as Record<string, unknown>;
         return { ...mod };
     };
-}
-
-/** The processes of a pid's subtree (children first found through /proc). */
-function descendants(pid: number): number[] {
-    const children = new Map<number, number[]>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-        } catch {
-            // gone
-        }
-    }
-    const out: number[] = [];
-    const walk = (p: number) => {
-        for (const c of children.get(p) ?? []) {
-            out.push(c);
-            walk(c);
-        }
-    };
-    walk(pid);
-    return out;
-}
-
-function cwdOf(pid: number): string | undefined {
-    try {
-        return fs.readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-        return undefined;
-    }
-}
-
-function argv0(pid: number): string | undefined {
-    try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-    } catch {
-        return undefined;
-    }
 }
 
 /** The Automation API's handle on a CLI; getting one runs `pulumi version`, so once per CLI and process. */
@@ -285,13 +246,7 @@ export class CliStack {
     /** SIGKILL for `pulumi` and everything it started: what a crash of the machine or the CI runner does. */
     killAll(): number[] {
         const { all } = this.processes();
-        for (const p of all) {
-            try {
-                process.kill(p, "SIGKILL");
-            } catch {
-                // already gone
-            }
-        }
+        killGroups(all);
         return all;
     }
 
