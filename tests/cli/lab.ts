@@ -84,6 +84,13 @@ export class CliLab {
         return s;
     }
 
+    /** A project directory for plain `pulumi` commands, covered by the secret scan; `copy` fills it. */
+    dir(label: string, copy?: (projectDir: string) => void): ProjectDir {
+        const d = ProjectDir.create(this.cli, label, "project", copy);
+        this.dirs.push(d);
+        return d;
+    }
+
     listener(lbId: string, port: number): Promise<LiveListener | undefined> {
         return readListener(this.slb, lbId, port, REGION);
     }

@@ -6,10 +6,15 @@ export function shBlocks(text: string, section?: string): string[][] {
     let body = text;
     if (section !== undefined) {
         const lines = text.split("\n");
-        const start = lines.findIndex((l) => /^#+ /.test(l) && l.replace(/^#+ /, "").trim() === section);
+        // Heading levels, with lines inside fenced blocks (where "# " starts a comment) left out.
+        let fenced = false;
+        const levels = lines.map((l) => {
+            if (/^\s*```/.test(l)) fenced = !fenced;
+            return !fenced && /^#+ /.test(l) ? /^#+/.exec(l)![0].length : 0;
+        });
+        const start = lines.findIndex((l, i) => levels[i] > 0 && l.replace(/^#+ /, "").trim() === section);
         if (start < 0) throw new Error(`no section "${section}"`);
-        const level = /^#+/.exec(lines[start])![0].length;
-        const end = lines.findIndex((l, i) => i > start && /^#+ /.test(l) && /^#+/.exec(l)![0].length <= level);
+        const end = levels.findIndex((level, i) => i > start && level > 0 && level <= levels[start]);
         body = lines.slice(start + 1, end < 0 ? undefined : end).join("\n");
     }
     const blocks: string[][] = [];
