@@ -12,7 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { PulumiCli } from "../../scripts/pulumi-cli";
 import { descendants, killTree } from "../support/processes";
-import { WORK_ROOT } from "./stack";
+import { WORK_ROOT, textFiles } from "./stack";
 
 export interface DirRun {
     command: string;
@@ -46,6 +46,13 @@ export class ProjectDir {
             PATH: [path.dirname(cli.bin), cli.pluginDir, process.env.PATH ?? ""].join(path.delimiter),
         };
         for (const key of ["ALICLOUD_SLB_ENDPOINT", "ALICLOUD_REGION", "ALICLOUD_ACCESS_KEY", "ALICLOUD_SECRET_KEY", "PULUMI_NODEJS_TRANSPILE_ONLY"]) delete this.env[key];
+    }
+
+    /** A work area under WORK_ROOT for a project directory that exists already (e.g. the checkout's root). */
+    static at(cli: PulumiCli, label: string, projectDir: string): ProjectDir {
+        const root = path.join(WORK_ROOT, `${process.pid}-dir${++counter}-${label}`);
+        for (const d of [path.join(root, "home"), path.join(root, "backend")]) fs.mkdirSync(d, { recursive: true });
+        return new ProjectDir(cli, root, projectDir);
     }
 
     /** A fresh work area under WORK_ROOT, the project directory at `subdir` in it; `copy` fills that directory. */
@@ -94,26 +101,26 @@ export class ProjectDir {
 
     /** Every file the backend and the project directory's stack config hold, as text (for the secret scan). */
     storedFiles(): Array<{ file: string; text: string }> {
-        const out: Array<{ file: string; text: string }> = [];
-        const walk = (d: string) => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                const f = path.join(d, e.name);
-                if (e.isDirectory()) walk(f);
-                else if (e.isFile()) out.push({ file: path.relative(this.root, f), text: fs.readFileSync(f).toString("utf8") });
-            }
-        };
-        walk(path.join(this.root, "backend"));
-        for (const f of fs.readdirSync(this.dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n))) {
-            out.push({ file: f, text: fs.readFileSync(path.join(this.dir, f), "utf8") });
-        }
-        return out;
+        const stackConfigs = fs.readdirSync(this.dir).filter((n) => /^Pulumi\..+\.yaml$/.test(n))
+            .map((f) => ({ file: f, text: fs.readFileSync(path.join(this.dir, f), "utf8") }));
+        return [...textFiles(path.join(this.root, "backend"), this.root), ...stackConfigs];
     }
 
-    /** Processes still running below this test process with a working directory in this work area. */
-    leftovers(): number[] {
+    /** Processes still running below this test process with a working directory in this work area, after
+     * giving killed ones up to 5 s to go. */
+    async leftovers(): Promise<number[]> {
+        for (const until = Date.now() + 5000; ;) {
+            const found = this.running();
+            if (found.length === 0 || Date.now() > until) return found;
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+
+    private running(): number[] {
         return descendants(process.pid).filter((p) => {
             try {
-                return fs.readlinkSync(`/proc/${p}/cwd`).startsWith(this.root);
+                const cwd = fs.readlinkSync(`/proc/${p}/cwd`);
+                return cwd.startsWith(this.root) || cwd === this.dir;
             } catch {
                 return false;
             }

@@ -219,17 +219,7 @@ export class CliStack {
 
     /** Every file the backend and the work directory hold (state, backups, history, stack config), as text. */
     storedFiles(): Array<{ file: string; text: string }> {
-        const out: Array<{ file: string; text: string }> = [];
-        const walk = (d: string) => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                const f = path.join(d, e.name);
-                if (e.isDirectory()) walk(f);
-                else if (e.isFile()) out.push({ file: path.relative(this.dir, f), text: fs.readFileSync(f).toString("utf8") });
-            }
-        };
-        walk(path.join(this.dir, "backend"));
-        walk(this.workDir);
-        return out;
+        return [...textFiles(path.join(this.dir, "backend"), this.dir), ...textFiles(this.workDir, this.dir)];
     }
 
     /** The running `pulumi` processes of this stack and everything they started (provider hosts). */
@@ -329,6 +319,15 @@ function commandResultOf(e: unknown): { code: number; stdout: string; stderr: st
     if (!c) throw e;
     const exitCode = c.err?.exitCode ?? Number(/exit code (\d+)/.exec(c.stderr)?.[1] ?? c.code);
     return { code: typeof exitCode === "number" && !Number.isNaN(exitCode) ? exitCode : c.code, stdout: c.stdout || c.err?.stdout || "", stderr: c.stderr };
+}
+
+/** Every file below `dir`, as text, named relative to `from`. */
+export function textFiles(dir: string, from: string): Array<{ file: string; text: string }> {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) return textFiles(f, from);
+        return e.isFile() ? [{ file: path.relative(from, f), text: fs.readFileSync(f).toString("utf8") }] : [];
+    });
 }
 
 /** Steps of one phase as "op name" strings, in the order the engine reported them. */
