@@ -199,7 +199,7 @@ async function main(argv: string[]): Promise<number> {
     try {
         made = await ensureResources(emulator.endpoint, account, opts);
     } catch (e) {
-        process.stderr.write(`slb-emulator: cannot create the resources asked for: ${(e as Error).message}\n`);
+        process.stderr.write(`slb-emulator: cannot create the load balancers, vServer groups or ACLs asked for: ${(e as Error).message}\n`);
         await emulator.close();
         return 1;
     }

@@ -15,7 +15,7 @@ import { admin, slbClient } from "../support/slb-client";
 import { PulumiCli, ROOT } from "../../scripts/pulumi-cli";
 import { ProjectDir, expectRan, runDocumented } from "./directory";
 import { Concurrent, describeWithCli } from "./lab";
-import { WORK_ROOT, projectFile } from "./stack";
+import { WORK_ROOT, describeProcesses, projectFile } from "./stack";
 
 const EMULATOR_SECRET = "emulator-access-key-secret";
 const PATH_WARNING = "using pulumi-language-nodejs from $PATH";
@@ -99,7 +99,8 @@ describeWithCli("the examples as directory programs: npm install from the packed
         } finally {
             emulator?.stop();
         }
-        expect(dir.leftovers(), "no process left running in the project").to.deep.equal([]);
+        const left = await dir.leftovers();
+        expect(left, `no process left running in the project:\n${describeProcesses(left)}`).to.deep.equal([]);
         for (const text of [...dir.runs.map((r) => r.stdout + r.stderr), ...dir.storedFiles().map((f) => f.text)]) {
             expect(text.includes(EMULATOR_SECRET), "the secret key appears in output or stored files").to.equal(false);
         }
@@ -132,6 +133,7 @@ describeWithCli("the examples as directory programs: npm install from the packed
         const preview = await dir.pulumi(["preview"]);
         expect(preview.exitCode).to.not.equal(0);
         expect(preview.stdout + preview.stderr).to.contain("no resource plugin 'pulumi-resource-alicloud' found");
-        expect(dir.leftovers(), "no process left running in the project").to.deep.equal([]);
+        const left = await dir.leftovers();
+        expect(left, `no process left running in the project:\n${describeProcesses(left)}`).to.deep.equal([]);
     });
 });

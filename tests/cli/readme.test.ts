@@ -15,6 +15,7 @@ import { readListener, listenerPorts } from "../support/listeners";
 import { slbClient } from "../support/slb-client";
 import { ProjectDir, expectRan, runDocumented } from "./directory";
 import { ACCESS_KEY_ID, SECRET, describeWithCli, idOf, useCliLab } from "./lab";
+import { describeProcesses } from "./stack";
 
 const ACCOUNT_SECTION = "Use it with the Pulumi CLI and an Alibaba Cloud account";
 const EMULATOR_SECTION = "Point the CLI at the local emulator instead";
@@ -88,6 +89,7 @@ describeWithCli("the README's command sequences, in a fresh copy of the checkout
         } finally {
             emulator?.stop();
         }
-        expect(dir.leftovers(), "no process left running in the checkout").to.deep.equal([]);
+        const left = await dir.leftovers();
+        expect(left, `no process left running in the checkout:\n${describeProcesses(left)}`).to.deep.equal([]);
     });
 });
