@@ -1,21 +1,25 @@
 #!/usr/bin/env node
-// slb-emulator: run the local SLB API emulator. Once it serves (and has created the --load-balancer ones), prints
-// the endpoint URL as the first stdout line; exits 0 on SIGINT/SIGTERM after closing the server and flushing the
-// state file, 1 when it cannot start, 2 for a bad flag.
+// slb-emulator: run the local SLB API emulator. Once it serves (and has created the --load-balancer, --vserver-group
+// and --acl ones), prints the endpoint URL as the first stdout line, then their ids; exits 0 on SIGINT/SIGTERM after
+// closing the server and flushing the state file, 1 when it cannot start, 2 for a bad flag.
+// `slb-emulator call ACTION Key=Value ...` makes one API call instead (cli-call.ts).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { SlbClient } from "../provider/api/client";
 import { validateTimings } from "./admin";
 import { integerFlag, parseFlags, UsageError, validatedFlag } from "./cli-args";
+import { callCommand } from "./cli-call";
 import { validateFaultSettings } from "./faults";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, DEFAULT_TIMINGS, type Emulator, type EmulatorAccount, type FaultSettings, startEmulator } from "./index";
 import { isKnownRegion, REGIONS } from "./model/regions";
+import { ensureAcl, ensureLoadBalancer, ensureVServerGroup } from "./setup";
 
 const HELP = `Usage: slb-emulator [options]
+       slb-emulator call ACTION [Key=Value ...] [--endpoint URL]   (one API call; see slb-emulator call --help)
 
 Local Alibaba Cloud SLB (2014-05-15) API emulator for @alicloud/openapi-client (V3 and V1 signatures).
 Once it serves, prints its endpoint URL (http://HOST:PORT) as the first line on stdout, then the id of each
---load-balancer (one per line).
+--load-balancer, --vserver-group and --acl (one per line, in that order).
 
 Options:
   --port N                 TCP port 0..65535, 0 = any free port (default 0)
@@ -34,7 +38,10 @@ Options:
   --seed N                 seed for the fault PRNG (reproducible runs)
   --load-balancer NAME     create a load balancer NAME at start, through the API, and print its id on stdout
                            after the endpoint (repeatable; an existing one of that name in --state is reused)
-  --region R               region of those load balancers (default cn-hangzhou)
+  --vserver-group NAME     create a vServer group NAME on the first --load-balancer and print its id (repeatable;
+                           reused like load balancers)
+  --acl NAME               create an (empty) access control list NAME and print its id (repeatable; reused)
+  --region R               region of those resources (default cn-hangzhou)
   --version                print the version and exit
   -h, --help               show this help and exit
 
@@ -60,6 +67,8 @@ const FLAGS = {
     "qps-limit": { type: "string" },
     seed: { type: "string" },
     "load-balancer": { type: "string", multiple: true },
+    "vserver-group": { type: "string", multiple: true },
+    acl: { type: "string", multiple: true },
     region: { type: "string" },
     version: { type: "boolean" },
     help: { type: "boolean", short: "h" },
@@ -104,6 +113,7 @@ function parse(argv: string[]) {
         if (value !== undefined) timings[field] = validatedFlag(flag, value, field, (n) => validateTimings({ [field]: n }));
     }
     const region = values.region ?? "cn-hangzhou";
+    if (values["vserver-group"].length > 0 && values["load-balancer"].length === 0) throw new UsageError("--vserver-group needs a --load-balancer to belong to");
     if (!isKnownRegion(region)) throw new UsageError(`invalid value for --region: ${JSON.stringify(region)} (one of ${REGIONS.join(", ")})`);
     return {
         help: values.help,
@@ -115,6 +125,8 @@ function parse(argv: string[]) {
         timings,
         faults,
         loadBalancers: values["load-balancer"],
+        vServerGroups: values["vserver-group"],
+        acls: values.acl,
         region,
     };
 }
@@ -124,27 +136,22 @@ function version(): string {
     return (JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string }).version;
 }
 
-/**
- * Creates the named load balancers through the API (as the first account), reusing ones a --state file kept,
- * so a stack pointed at the emulator finds the same ids after a restart. Returns their ids.
- */
-async function ensureLoadBalancers(endpoint: string, account: EmulatorAccount, region: string, names: string[]): Promise<string[]> {
+/** What --load-balancer, --vserver-group and --acl ask for, created (or found in --state) through the API. */
+async function ensureResources(endpoint: string, account: EmulatorAccount, opts: ReturnType<typeof parse>): Promise<Array<{ what: string; id: string }>> {
     const client = new SlbClient({
         endpoint: { protocol: "http", host: endpoint.replace(/^http:\/\//, "") },
         credentials: { accessKeyId: account.accessKeyId, accessKeySecret: account.accessKeySecret, securityToken: account.securityToken },
         retryTimeoutMs: 5000,
     });
-    const existing = await client.call("DescribeLoadBalancers", { RegionId: region, PageSize: 100 });
-    const found = ((existing.LoadBalancers as { LoadBalancer?: Array<{ LoadBalancerId: string; LoadBalancerName: string }> })?.LoadBalancer ?? []);
-    const ids: string[] = [];
-    for (const name of names) {
-        const kept = found.find((lb) => lb.LoadBalancerName === name);
-        ids.push(kept?.LoadBalancerId ?? String((await client.call("CreateLoadBalancer", { RegionId: region, LoadBalancerName: name })).LoadBalancerId));
-    }
-    return ids;
+    const made: Array<{ what: string; id: string }> = [];
+    for (const name of opts.loadBalancers) made.push({ what: `load balancer ${name}`, id: await ensureLoadBalancer(client, opts.region, name) });
+    for (const name of opts.vServerGroups) made.push({ what: `vServer group ${name} (on ${made[0].id})`, id: await ensureVServerGroup(client, opts.region, made[0].id, name) });
+    for (const name of opts.acls) made.push({ what: `ACL ${name}`, id: await ensureAcl(client, opts.region, name) });
+    return made;
 }
 
 async function main(argv: string[]): Promise<number> {
+    if (argv[0] === "call") return callCommand(argv.slice(1));
     let opts: ReturnType<typeof parse>;
     try {
         opts = parse(argv);
@@ -187,19 +194,17 @@ async function main(argv: string[]): Promise<number> {
         process.on("SIGTERM", () => stop("SIGTERM"));
     });
     // The endpoint is printed only once everything asked for is there: a caller that reads it can use it at once.
-    let ids: string[] = [];
-    if (opts.loadBalancers.length > 0) {
-        const account = opts.accounts?.[0] ?? { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
-        try {
-            ids = await ensureLoadBalancers(emulator.endpoint, account, opts.region, opts.loadBalancers);
-        } catch (e) {
-            process.stderr.write(`slb-emulator: cannot create the load balancers: ${(e as Error).message}\n`);
-            await emulator.close();
-            return 1;
-        }
+    let made: Array<{ what: string; id: string }> = [];
+    const account = opts.accounts?.[0] ?? { accessKeyId: DEFAULT_ACCESS_KEY_ID, accessKeySecret: DEFAULT_ACCESS_KEY_SECRET };
+    try {
+        made = await ensureResources(emulator.endpoint, account, opts);
+    } catch (e) {
+        process.stderr.write(`slb-emulator: cannot create the load balancers, vServer groups or ACLs asked for: ${(e as Error).message}\n`);
+        await emulator.close();
+        return 1;
     }
-    process.stdout.write([emulator.endpoint, ...ids].join("\n") + "\n");
-    for (const [i, id] of ids.entries()) process.stderr.write(`slb-emulator: load balancer ${opts.loadBalancers[i]} = ${id} (${opts.region})\n`);
+    process.stdout.write([emulator.endpoint, ...made.map((m) => m.id)].join("\n") + "\n");
+    for (const m of made) process.stderr.write(`slb-emulator: ${m.what} = ${m.id} (${opts.region})\n`);
     const accounts = opts.accounts?.map((a) => a.accessKeyId).join(", ") ?? DEFAULT_ACCESS_KEY_ID;
     process.stderr.write(`slb-emulator: listening on ${emulator.endpoint} (accounts: ${accounts}${opts.statePath ? `, state: ${opts.statePath}` : ""})\n`);
     return stopped;

@@ -4,15 +4,17 @@
 //   2. deploy the root program: preview (the plan), up, a second preview (no changes), destroy;
 //   3. print what happened, close the emulator, exit 0 (non-zero on any failure).
 //
-// With a Pulumi CLI (a compatible `pulumi` on PATH, or the one built into .tools/pulumi/bin) the real engine does
-// the deploying (a local file backend under .pulumi-work, removed at the end; the program runs inline through the
-// Automation API); without one, the project's engine harness (dist/tests/harness) plays the engine's part.
+// With a Pulumi CLI (a compatible `pulumi` on PATH, or the one built into .tools/pulumi/bin) that has a Node.js
+// language host (the official one, or our stand-in next to the built CLI), the root program runs as a user runs it:
+// plain `pulumi` commands in the checkout's root, a directory program (stack `demo` in a local file backend under
+// .pulumi-work, both removed at the end). Without one, the project's engine harness (dist/tests/harness) plays the
+// engine's part.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Emulator, startEmulator } from "../emulator";
 import { Engine, OperationResult, secret } from "../tests/harness";
-import { CliStack, RunResult, projectFile } from "../tests/cli/stack";
+import { DirRun, ProjectDir } from "../tests/cli/directory";
 import { PulumiCli, describeCli, locateCli, skipRequested } from "./pulumi-cli";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, SlbClient, slbClient } from "../tests/support/slb-client";
 
@@ -123,63 +125,62 @@ async function withHarness(demo: Demo): Promise<Outcome> {
 
 // ---------------------------------------------------------------- with the CLI (the real Pulumi engine)
 
-/** The engine's steps of one run as the harness part prints them (the stack and its provider left out). */
-function cliSteps(r: RunResult, phase: "pre" | "done"): Array<{ op: string; name: string }> {
-    return r.steps.filter((s) => s.phase === phase);
+/** The TcpListener steps `pulumi` printed (" +  pulumi-nodejs:dynamic/slb:TcpListener web create"), once each. */
+function cliSteps(r: DirRun, verbs: readonly string[]): Array<{ op: string; name: string }> {
+    const seen = new Set<string>();
+    for (const m of r.stdout.matchAll(/^\s*\S*\s+pulumi-nodejs:dynamic\/slb:TcpListener (\S+) (\w+)/gm)) if (verbs.includes(m[2])) seen.add(`${m[2]} ${m[1]}`);
+    return [...seen].map((s) => ({ op: s.split(" ")[0], name: s.split(" ")[1] }));
 }
 
-function failIfCliFailed(r: RunResult, what: string): void {
-    if (r.ok) return;
-    const errors = r.diagnostics.filter((d) => d.severity === "error").map((d) => d.message.trim());
-    throw new Error(`${what} failed (pulumi exited with ${r.exitCode}):\n${(errors.length ? errors : [r.stderr.trim()]).map((p) => `   ${p}`).join("\n")}`);
+async function pulumi(dir: ProjectDir, args: string[], what = `pulumi ${args.join(" ")}`): Promise<DirRun> {
+    const r = await dir.pulumi(args);
+    if (r.exitCode === 0) return r;
+    const errors = r.stdout.split("\n").filter((l) => /error:/.test(l)).map((l) => l.trim());
+    throw new Error(`${what} failed (exit ${r.exitCode}):\n${(errors.length ? errors : [r.stderr.trim() || r.stdout.trim()]).map((p) => `   ${p}`).join("\n")}`);
 }
 
 /**
- * The same program through `pulumi` (preview, up, preview --expect-no-changes, destroy), driven by the Automation
- * API: the program runs inline in this process, the engine, its checkpoints (a local backend under .pulumi-work)
- * and the provider host are the real ones.
+ * The root program as a directory program: `pulumi stack init demo`, the `config set` lines a user types, preview,
+ * up, `preview --expect-no-changes`, destroy, `stack rm`, all in the checkout's root. Type checking is left to
+ * the build that `npm run demo` just ran (PULUMI_NODEJS_TRANSPILE_ONLY), which makes each run seconds shorter.
  */
 async function withCli(demo: Demo, cli: PulumiCli): Promise<Outcome> {
-    const project = projectFile(ROOT);
-    const stack = await CliStack.create({
-        cli, project: project.name, stack: STACK, label: "demo", program: path.join(ROOT, "dist", "index.js"),
-        settings: { description: project.description, config: project.config },
-        config: {
-            "alicloud:region": { value: REGION },
-            "alicloud:accessKey": { value: DEFAULT_ACCESS_KEY_ID },
-            "alicloud:secretKey": { value: DEFAULT_ACCESS_KEY_SECRET, secret: true },
-            "alicloud:endpoints": { value: JSON.stringify([{ slb: demo.emulator.endpoint }]) },
-            [`${demo.project}:loadBalancerId`]: { value: demo.lbId },
-        },
-    });
+    const dir = ProjectDir.at(cli, "demo", ROOT);
+    dir.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
+    const stackFile = path.join(ROOT, `Pulumi.${STACK}.yaml`);
+    if (fs.existsSync(stackFile)) throw new Error(`${stackFile} exists (a stack "${STACK}" of yours?): the demo would overwrite it`);
     try {
+        await pulumi(dir, ["stack", "init", STACK]);
+        const config: Array<[string, string, boolean?]> = [
+            ["alicloud:region", REGION], ["alicloud:accessKey", DEFAULT_ACCESS_KEY_ID], ["alicloud:secretKey", DEFAULT_ACCESS_KEY_SECRET, true],
+            ["alicloud:endpoints", JSON.stringify([{ slb: demo.emulator.endpoint }])], ["loadBalancerId", demo.lbId],
+        ];
+        for (const [key, value, isSecret] of config) await pulumi(dir, ["config", "set", ...(isSecret ? ["--secret"] : []), key, value]);
+
         step(1, "Preview (the plan)");
-        const plan = await stack.preview();
-        failIfCliFailed(plan, "preview");
-        for (const s of cliSteps(plan, "pre")) item(`${SYMBOL[s.op] ?? s.op} ${s.op} ${s.name} (TcpListener)`);
+        const plan = await pulumi(dir, ["preview"]);
+        for (const s of cliSteps(plan, ["create"])) item(`${SYMBOL[s.op] ?? s.op} ${s.op} ${s.name} (TcpListener)`);
 
         step(2, "Up");
-        const up = await stack.up();
-        failIfCliFailed(up, "up");
-        for (const s of cliSteps(up, "done")) item(`${SYMBOL[s.op] ?? s.op} ${DONE[s.op] ?? s.op} ${s.name}`);
-        const listenerId = String(up.outputs.listenerId);
-        const live = await showCreated(demo, listenerId);
+        const up = await pulumi(dir, ["up"]);
+        for (const s of cliSteps(up, ["created"])) item(`+ ${s.op} ${s.name}`);
+        const outputs = JSON.parse((await pulumi(dir, ["stack", "output", "--json"])).stdout) as { listenerId: string };
+        const live = await showCreated(demo, outputs.listenerId);
 
         step(3, "Preview again (drift check)");
         const before = demo.emulator.requests().length;
-        const again = await stack.preview({ expectNoChanges: true });
-        failIfCliFailed(again, "second preview (--expect-no-changes)");
+        await pulumi(dir, ["preview", "--expect-no-changes"], "the second preview (--expect-no-changes)");
         const calls = demo.emulator.requests().length - before;
-        const same = cliSteps(again, "pre").filter((s) => s.op === "same").length;
-        item(`no changes (${same} listener unchanged; the check cost ${calls} API call${calls === 1 ? "" : "s"})`);
+        item(`no changes (1 listener unchanged; the check cost ${calls} API call${calls === 1 ? "" : "s"})`);
 
         step(4, "Destroy");
-        const destroyed = await stack.destroy();
-        failIfCliFailed(destroyed, "destroy");
-        for (const s of cliSteps(destroyed, "done")) item(`${SYMBOL[s.op] ?? s.op} deleted ${s.name} (${listenerId})`);
-        return { listenerId, live };
+        const destroyed = await pulumi(dir, ["destroy"]);
+        for (const s of cliSteps(destroyed, ["deleted"])) item(`- ${s.op} ${s.name} (${outputs.listenerId})`);
+        return { listenerId: outputs.listenerId, live };
     } finally {
-        stack.close();
+        await dir.pulumi(["stack", "rm", "--yes", "--force", STACK]);
+        fs.rmSync(stackFile, { force: true });
+        dir.close();
     }
 }
 
@@ -188,8 +189,11 @@ async function withCli(demo: Demo, cli: PulumiCli): Promise<Outcome> {
 async function main(): Promise<void> {
     const started = Date.now();
     say("SLB TCP listener demo: the root Pulumi program against a local SLB API emulator.");
-    const cli = skipRequested() ? undefined : locateCli();
-    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}; the program runs inline through the Automation API.`
+    const found = skipRequested() ? undefined : locateCli();
+    const cli = found?.languageHost ? found : undefined;
+    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}; the root program runs as a directory program (pulumi preview / up in the checkout).`
+        : found ? `Engine: the built-in engine harness (tests/harness). ${describeCli(found)} has no Node.js language host to run the program with: ` +
+          "install the Pulumi CLI's official distribution, or run `node dist/scripts/pulumi-cli.js` (npm test does), which installs our stand-in."
         : "Engine: the built-in engine harness (tests/harness). No Pulumi CLI was found: put `pulumi` (v3.146 or newer) on PATH, or build the " +
           "pinned one with `node dist/scripts/pulumi-cli.js` (npm test does), to run the demo on the real engine.");
 
@@ -207,7 +211,7 @@ async function main(): Promise<void> {
         const left = await listenerCount(demo);
         if (left !== 0) throw new Error(`${left} listener(s) left on the load balancer after destroy`);
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        say(`\nDone in ${seconds} s (${cli ? "real Pulumi engine" : "engine harness"}): ${listenerId} was created (${live.status}), unchanged on re-check, and destroyed.`);
+        say(`\nDone in ${seconds} s (${cli ? "real Pulumi engine, directory program" : "engine harness"}): ${listenerId} was created (${live.status}), unchanged on re-check, and destroyed.`);
     } finally {
         await emulator.close();
         fs.rmSync(tmp, { recursive: true, force: true });

@@ -8,7 +8,9 @@
 //    unless the binary there is current (same go.mod, go.sum and build flags as the last build).
 // 4. Without either, it fails with a message that says how to get one.
 // Beside the built binary it writes our `pulumi-resource-pulumi-nodejs`, the plugin the engine starts for dynamic
-// providers (the official distribution ships an equivalent script next to `pulumi`).
+// providers (the official distribution ships an equivalent script next to `pulumi`), and, when no official
+// `pulumi-language-nodejs` is next to the CLI or on PATH, our stand-in language host (tools/language-host), which
+// directory programs (`pulumi up` in a folder with Pulumi.yaml) need.
 import { execFileSync, spawn } from "child_process";
 import { createHash } from "crypto";
 import * as fs from "fs";
@@ -21,6 +23,11 @@ export const SKIP_ENV = "SLB_LISTENER_SKIP_CLI";
 /** Provider stderr reaches the CLI's output from 3.146.0 on; the drift lines depend on it. */
 export const MIN_VERSION = "3.146.0";
 const PLUGIN = "pulumi-resource-pulumi-nodejs";
+export const LANGUAGE_HOST = "pulumi-language-nodejs";
+/** The compiled stand-in (tools/language-host/host.ts); a copy of it is what gets installed. */
+export const STAND_IN_SOURCE = path.join(ROOT, "dist", "tools", "language-host", "host.js");
+/** Its header's first line, which tells our copy from the official host. */
+const STAND_IN_MARKER = "pulumi-language-nodejs: a STAND-IN for the official Pulumi Node.js language host";
 const STAMP = path.join(BIN_DIR, ".build-stamp.json");
 
 export interface PulumiCli {
@@ -32,6 +39,8 @@ export interface PulumiCli {
     source: "PATH" | "tools/pulumi";
     /** Where our dynamic-provider plugin script lives (put on PATH for the CLI; its own copy, if any, wins). */
     pluginDir: string;
+    /** The Node.js language host the CLI starts for directory programs: the official one, or our stand-in. */
+    languageHost?: { path: string; standIn: boolean };
 }
 
 /** The plugin: @pulumi/pulumi's dynamic-provider host, resolved from the working directory (the engine starts
@@ -121,6 +130,54 @@ export function writePlugin(): void {
     fs.writeFileSync(file, PLUGIN_SCRIPT, { mode: 0o755 });
 }
 
+function isStandIn(file: string): boolean {
+    try {
+        const fd = fs.openSync(file, "r");
+        try {
+            const head = Buffer.alloc(64 * 1024);
+            return head.subarray(0, fs.readSync(fd, head)).toString("utf8").includes(STAND_IN_MARKER);
+        } finally {
+            fs.closeSync(fd);
+        }
+    } catch {
+        return false;
+    }
+}
+
+/** An official language host the CLI at `bin` would start: next to its real binary, or on PATH. */
+function officialHost(bin: string, search: Search): string | undefined {
+    let beside: string | undefined = path.join(path.dirname(fs.realpathSync(bin)), LANGUAGE_HOST);
+    if (!fs.existsSync(beside)) beside = undefined;
+    return [beside, ...onPath(LANGUAGE_HOST, search)].find((f): f is string => !!f && !isStandIn(f));
+}
+
+/** The language host the CLI at `bin` uses: an official one, else our stand-in in `binDir` (if installed). */
+function languageHostFor(bin: string, search: Search, binDir: string): PulumiCli["languageHost"] {
+    const official = officialHost(bin, search);
+    if (official) return { path: official, standIn: false };
+    const ours = path.join(binDir, LANGUAGE_HOST);
+    return isStandIn(ours) ? { path: ours, standIn: true } : undefined;
+}
+
+/**
+ * Installs our stand-in language host into `binDir` (next to the built CLI) when the CLI has no official one;
+ * removes it when it has, so that it can never shadow the official host on PATH. Returns what the CLI will use.
+ */
+export function installLanguageHost(c: PulumiCli, search: Search = {}): PulumiCli["languageHost"] {
+    const binDir = search.binDir ?? BIN_DIR;
+    const ours = path.join(binDir, LANGUAGE_HOST);
+    if (officialHost(c.bin, search)) {
+        if (isStandIn(ours)) fs.rmSync(ours);
+    } else {
+        const text = fs.readFileSync(STAND_IN_SOURCE, "utf8");
+        if (!fs.existsSync(ours) || fs.readFileSync(ours, "utf8") !== text) {
+            fs.mkdirSync(binDir, { recursive: true });
+            fs.writeFileSync(ours, text, { mode: 0o755 });
+        }
+    }
+    return languageHostFor(c.bin, search, binDir);
+}
+
 function linkTarget(link: string): string | undefined {
     try {
         return fs.readlinkSync(link);
@@ -146,7 +203,8 @@ function cli(bin: string, version: string, source: PulumiCli["source"], search: 
         }
         bin = link;
     }
-    return { bin, root: path.dirname(path.dirname(bin)), version, source, pluginDir: BIN_DIR };
+    const languageHost = languageHostFor(bin, search, search.binDir ?? BIN_DIR);
+    return { bin, root: path.dirname(path.dirname(bin)), version, source, pluginDir: BIN_DIR, languageHost };
 }
 
 /** A CLI that can be used now, without building: a compatible one on PATH, else a current build here. */
@@ -162,12 +220,13 @@ export function locateCli(search: Search = {}): PulumiCli | undefined {
     const stamp = JSON.parse(fs.readFileSync(stampFile, "utf8")) as { inputs?: string };
     if (stamp.inputs !== buildInputs()) return undefined;
     const version = versionOf(built);
-    return version === pinnedVersion() ? cli(built, version, "tools/pulumi") : undefined;
+    return version === pinnedVersion() ? cli(built, version, "tools/pulumi", search) : undefined;
 }
 
 export function describeCli(c: PulumiCli): string {
     const where = path.relative(ROOT, c.bin).startsWith("..") ? c.bin : path.relative(ROOT, c.bin);
-    return `pulumi v${c.version} (${where}, ${c.source === "PATH" ? "found on PATH" : "built from tools/pulumi"})`;
+    const host = !c.languageHost ? "no Node.js language host" : c.languageHost.standIn ? "our stand-in Node.js language host" : "the official Node.js language host";
+    return `pulumi v${c.version} (${where}, ${c.source === "PATH" ? "found on PATH" : "built from tools/pulumi"}; ${host})`;
 }
 
 export const HOW_TO_GET_ONE = [
@@ -211,12 +270,13 @@ export async function buildCli(say: (line: string) => void, search: Search = {})
 /** A usable CLI: found, or built. Throws HOW_TO_GET_ONE when neither works. */
 export async function obtainCli(say: (line: string) => void, search: Search = {}): Promise<PulumiCli> {
     if (!search.binDir) writePlugin();
-    const found = locateCli(search);
-    if (found) return found;
-    await buildCli(say, search);
-    const built = locateCli(search);
-    if (!built) throw new Error("the CLI was built but cannot be used (see above)");
-    return built;
+    let found = locateCli(search);
+    if (!found) {
+        await buildCli(say, search);
+        found = locateCli(search);
+        if (!found) throw new Error("the CLI was built but cannot be used (see above)");
+    }
+    return { ...found, languageHost: installLanguageHost(found, search) };
 }
 
 export const SKIP_NOTICE = [

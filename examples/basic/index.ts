@@ -1,4 +1,5 @@
-// One TCP listener: port 80 to backend port 8080 on an existing load balancer.
+// One TCP listener: port 81 to backend port 8080 on an existing load balancer (81, so that it can sit beside the
+// root program's listener on port 80 on the same load balancer).
 import * as pulumi from "@pulumi/pulumi";
 import { TcpListener } from "pulumi-alicloud-slb-listener";
 
@@ -11,7 +12,7 @@ const loadBalancerId = config.require("loadBalancerId");
 
 const listener = new TcpListener("web", {
     loadBalancerId,
-    listenerPort: 80,
+    listenerPort: 81,
     backendServerPort: 8080,
     bandwidth: -1,
 });

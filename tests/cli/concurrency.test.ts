@@ -2,10 +2,11 @@
 // serializes its own changes per load balancer, but cannot see the other process's, so the service's "busy"
 // answers must be carried by retries. Both converge with 0 failed operations; both destroys leave nothing.
 import { expect } from "chai";
+import { BUSY_CODES } from "../support/timing";
 import { Spec, describeWithCli, expectOk, listeners, useCliLab } from "./lab";
 import { stepList } from "./stack";
 
-const BUSY = new Set(["OperationBusy", "ServiceIsConfiguring", "OperationFailed.ListenerStatusNotSupport", "SystemBusy", "ServiceIsStopping"]);
+const BUSY = new Set(BUSY_CODES);
 
 describeWithCli("two stacks deploying to one load balancer at once through the real Pulumi engine", (cli) => {
     // A configuration change holds the load balancer long enough for the two processes to collide.

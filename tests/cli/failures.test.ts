@@ -2,6 +2,7 @@
 // a Start that fails after the Create (partial failure), `pulumi` and its provider host SIGKILLed between Create
 // and Start (pending operations), and Ctrl-C (SIGINT) in the middle of an up with several listeners in flight.
 import { expect } from "chai";
+import { waitUntil as waitFor } from "../support/timing";
 import { CliLab, describeWithCli, expectOk, idOf, listeners, tagsOf, useCliLab } from "./lab";
 import { CliStack, describeProcesses, stepList } from "./stack";
 
@@ -9,14 +10,7 @@ const CREATE = "CreateLoadBalancerTCPListener";
 const START = "StartLoadBalancerListener";
 const TCP_LISTENER = "pulumi-nodejs:dynamic/slb:TcpListener";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitUntil(what: string, probe: () => boolean, timeoutMs = 60_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!probe()) {
-        if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-        await sleep(20);
-    }
-}
+const waitUntil = (what: string, probe: () => boolean) => waitFor(what, probe, 60_000);
 
 describeWithCli("failures and interruptions through the real Pulumi engine", (cli) => {
     const lab = useCliLab(cli);

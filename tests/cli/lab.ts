@@ -8,15 +8,20 @@ import * as pulumi from "@pulumi/pulumi";
 import { Emulator, startEmulator } from "../../emulator";
 import { TcpListener, TcpListenerArgs } from "../../provider";
 import { HOW_TO_GET_ONE, PulumiCli, SKIP_ENV, describeCli as cliDescription, locateCli, skipRequested } from "../../scripts/pulumi-cli";
+import { limiter } from "../support/limiter";
+import { LiveListener, listenerPorts, readListener, tagsOf } from "../support/listeners";
 import { SlbClient, slbClient } from "../support/slb-client";
+import { providerConfig } from "../support/stack-config";
+import { FAST_TIMINGS } from "../support/timing";
+import { ProjectDir } from "./directory";
 import { CliStack, Program, RunResult, StackOptions } from "./stack";
+
+export { FAST_TIMINGS, LiveListener, tagsOf };
 
 export const REGION = "cn-hangzhou";
 export const ACCESS_KEY_ID = "cli-test-key";
 /** Random per run, so that a hit in the scan cannot be a coincidence. */
 export const SECRET = `cli-secret-${randomBytes(16).toString("hex")}`;
-/** Short emulator timings: a status transition takes tens of milliseconds. */
-export const FAST_TIMINGS = { transitionMs: 30, changeMs: 5 };
 export const PROJECT = "slb-cli";
 
 let cliNoticePrinted = false;
@@ -48,16 +53,11 @@ export function describeWithCli(title: string, body: (cli: () => PulumiCli) => v
 
 export type Spec = Partial<TcpListenerArgs> & { listenerPort: number };
 
-export interface LiveListener {
-    [key: string]: unknown;
-    Status: string;
-    ListenerPort: number;
-    Tags?: { Tag: Array<{ TagKey: string; TagValue: string }> };
-}
-
 /** One emulator for a test file; scenarios take a load balancer each and make their own stacks. */
 export class CliLab {
     readonly stacks: CliStack[] = [];
+    /** Project directories driven with plain `pulumi` commands (directory programs). */
+    readonly dirs: ProjectDir[] = [];
     private constructor(readonly cli: PulumiCli, readonly emulator: Emulator, readonly slb: SlbClient) {}
 
     static async start(cli: PulumiCli, timings = FAST_TIMINGS): Promise<CliLab> {
@@ -72,14 +72,7 @@ export class CliLab {
 
     /** The config a user sets for this emulator; the secret key with `--secret`. */
     config(extra: Record<string, string> = {}): Record<string, { value: string; secret?: boolean }> {
-        return {
-            "alicloud:region": { value: REGION },
-            "alicloud:accessKey": { value: ACCESS_KEY_ID },
-            "alicloud:secretKey": { value: SECRET, secret: true },
-            "alicloud:endpoints": { value: JSON.stringify([{ slb: this.emulator.endpoint }]) },
-            "slbListener:retryTimeoutSeconds": { value: "20" },
-            ...Object.fromEntries(Object.entries(extra).map(([k, v]) => [k, { value: v }])),
-        };
+        return providerConfig({ endpoint: this.emulator.endpoint, accessKeyId: ACCESS_KEY_ID, secretKey: SECRET, region: REGION }, extra);
     }
 
     async stack(program: Program, o: { project?: string; stack?: string; config?: Record<string, string>; label?: string;
@@ -91,19 +84,19 @@ export class CliLab {
         return s;
     }
 
-    async listener(lbId: string, port: number): Promise<LiveListener | undefined> {
-        try {
-            return await this.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: port });
-        } catch (e) {
-            const { code, message } = e as { code?: string; message?: string };
-            if (code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/i.test(message ?? ""))) return undefined;
-            throw e;
-        }
+    /** A project directory for plain `pulumi` commands, covered by the secret scan; `copy` fills it. */
+    dir(label: string, copy?: (projectDir: string) => void): ProjectDir {
+        const d = ProjectDir.create(this.cli, label, "project", copy);
+        this.dirs.push(d);
+        return d;
     }
 
-    async ports(lbId: string): Promise<number[]> {
-        const res = await this.slb.call("DescribeLoadBalancerListeners", { RegionId: REGION, LoadBalancerId: [lbId], MaxResults: 100 });
-        return ((res.Listeners ?? []) as Array<{ ListenerPort: number }>).map((l) => Number(l.ListenerPort)).sort((a, b) => a - b);
+    listener(lbId: string, port: number): Promise<LiveListener | undefined> {
+        return readListener(this.slb, lbId, port, REGION);
+    }
+
+    ports(lbId: string): Promise<number[]> {
+        return listenerPorts(this.slb, lbId, REGION);
     }
 
     /** Calls on one load balancer (the request log is shared by the file's scenarios), after the mark `since`. */
@@ -131,6 +124,10 @@ export class CliLab {
             }
             for (const f of s.storedFiles()) scan(`${s.stackName} ${f.file}`, f.text);
         }
+        for (const d of this.dirs) {
+            for (const r of d.runs) scan(`${d.stackName} ${r.command}`, r.stdout + r.stderr);
+            for (const f of d.storedFiles()) scan(`${d.stackName} ${f.file}`, f.text);
+        }
         return found;
     }
 
@@ -149,12 +146,21 @@ export class CliLab {
                 bytes += f.text.length;
             }
         }
+        for (const d of this.dirs) {
+            runs += d.runs.length;
+            bytes += d.runs.reduce((n, r) => n + r.stdout.length + r.stderr.length, 0);
+            for (const f of d.storedFiles()) {
+                files++;
+                bytes += f.text.length;
+            }
+        }
         return { runs, files, bytes };
     }
 
     async close(): Promise<void> {
         await this.emulator.close();
         if (!process.env.SLB_LISTENER_KEEP_CLI_WORK) for (const s of this.stacks) s.close();
+        for (const d of this.dirs) d.close();
     }
 }
 
@@ -202,8 +208,6 @@ export function driftLines(r: RunResult): string[] {
     return r.diagnostics.map((d) => d.message.trim()).filter((m) => /^\S+:tcp:\d+: \S+ is .*, want .*/.test(m));
 }
 
-export const tagsOf = (live: LiveListener | undefined) => Object.fromEntries((live?.Tags?.Tag ?? []).map((t) => [t.TagKey, t.TagValue]));
-
 /**
  * Scenarios that run at the same time (each on its own load balancer and stack) and are reported one by one:
  * `start()` in a before hook launches all of them, each `it` awaits its own.
@@ -223,19 +227,9 @@ export class Concurrent {
 
     /** Launches every scenario; at most `limit` at once (the machine has few cores). */
     start(limit: number): void {
-        let active = 0;
-        const queue: Array<() => void> = [];
+        const inTurn = limiter(limit);
         for (const [title, body] of this.bodies) {
-            const p = (async () => {
-                if (active >= limit) await new Promise<void>((r) => queue.push(r));
-                active++;
-                try {
-                    await body();
-                } finally {
-                    active--;
-                    queue.shift()?.();
-                }
-            })();
+            const p = inTurn(body);
             p.catch(() => undefined); // reported by its own `it`
             this.running.set(title, p);
         }

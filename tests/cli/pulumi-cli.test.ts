@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
-import { HOW_TO_GET_ONE, MIN_VERSION, PLUGIN_SCRIPT, ROOT, SKIP_ENV, locateCli, obtainCli, pinnedVersion } from "../../scripts/pulumi-cli";
+import { HOW_TO_GET_ONE, LANGUAGE_HOST, MIN_VERSION, PLUGIN_SCRIPT, ROOT, SKIP_ENV, installLanguageHost, locateCli, obtainCli, pinnedVersion } from "../../scripts/pulumi-cli";
 
 describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
     let tmp: string;
@@ -71,6 +71,35 @@ describe("obtaining the Pulumi CLI (scripts/pulumi-cli.ts)", () => {
         expect(error?.message).to.equal(HOW_TO_GET_ONE);
         expect(HOW_TO_GET_ONE).to.contain("install Go").and.to.contain("https://www.pulumi.com/docs/install/").and.to.contain(`${SKIP_ENV}=1`);
         expect(lines, "nothing was built").to.deep.equal([]);
+    });
+
+    describe("the Node.js language host for directory programs", () => {
+        const official = (dir: string) => {
+            fs.mkdirSync(dir, { recursive: true });
+            fs.writeFileSync(path.join(dir, LANGUAGE_HOST), "#!/bin/sh\n# the official host\n", { mode: 0o755 });
+        };
+        const cliIn = (dir: string) => ({ bin: fakePulumi(dir, "3.274.1"), root: tmp, version: "3.274.1", source: "tools/pulumi" as const, pluginDir: dir });
+
+        it("without an official one, installs our stand-in next to the CLI, where the engine looks for bundled hosts", () => {
+            const built = path.join(tmp, "built");
+            const host = installLanguageHost(cliIn(built), { binDir: built, path: "/usr/bin:/bin" });
+            expect(host).to.deep.equal({ path: path.join(built, LANGUAGE_HOST), standIn: true });
+            expect(fs.statSync(host!.path).mode & 0o111, "executable").to.not.equal(0);
+            expect(fs.readFileSync(host!.path, "utf8")).to.match(/^#!\/usr\/bin\/env node\n/).and.contain("a STAND-IN for the official Pulumi Node.js language host");
+        });
+
+        it("leaves the official one next to the CLI or on PATH alone, and removes a stand-in that could shadow it", () => {
+            const built = path.join(tmp, "built");
+            installLanguageHost(cliIn(built), { binDir: built, path: "/usr/bin:/bin" });
+            official(path.join(tmp, "dist"));
+            const onPath = { binDir: built, path: [path.join(tmp, "dist"), "/usr/bin"].join(path.delimiter) };
+            expect(installLanguageHost(cliIn(built), onPath)).to.deep.equal({ path: path.join(tmp, "dist", LANGUAGE_HOST), standIn: false });
+            expect(fs.existsSync(path.join(built, LANGUAGE_HOST)), "stand-in removed").to.equal(false);
+            const distribution = path.join(tmp, "pulumi", "bin");
+            official(distribution);
+            expect(installLanguageHost(cliIn(distribution), { binDir: built, path: "/usr/bin" })).to.deep.equal({ path: path.join(distribution, LANGUAGE_HOST), standIn: false });
+            expect(fs.existsSync(path.join(built, LANGUAGE_HOST))).to.equal(false);
+        });
     });
 
     describe("the pulumi-resource-pulumi-nodejs plugin script", function () {

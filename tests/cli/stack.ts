@@ -18,6 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { PulumiCli, ROOT } from "../../scripts/pulumi-cli";
+import { argv0, cwdOf, descendants, killGroups } from "../support/processes";
 
 /** Root of every stack's work directory (git-ignored); must be inside the repository, see above. */
 export const WORK_ROOT = path.join(ROOT, ".pulumi-work");
@@ -100,46 +101,6 @@ function moduleProgram(file: string): () => unknown {
         const mod = require(resolved) as Record<string, unknown>;
         return { ...mod };
     };
-}
-
-/** The processes of a pid's subtree (children first found through /proc). */
-function descendants(pid: number): number[] {
-    const children = new Map<number, number[]>();
-    for (const entry of fs.readdirSync("/proc")) {
-        if (!/^\d+$/.test(entry)) continue;
-        try {
-            const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
-            const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-            children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
-        } catch {
-            // gone
-        }
-    }
-    const out: number[] = [];
-    const walk = (p: number) => {
-        for (const c of children.get(p) ?? []) {
-            out.push(c);
-            walk(c);
-        }
-    };
-    walk(pid);
-    return out;
-}
-
-function cwdOf(pid: number): string | undefined {
-    try {
-        return fs.readlinkSync(`/proc/${pid}/cwd`);
-    } catch {
-        return undefined;
-    }
-}
-
-function argv0(pid: number): string | undefined {
-    try {
-        return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0];
-    } catch {
-        return undefined;
-    }
 }
 
 /** The Automation API's handle on a CLI; getting one runs `pulumi version`, so once per CLI and process. */
@@ -258,17 +219,7 @@ export class CliStack {
 
     /** Every file the backend and the work directory hold (state, backups, history, stack config), as text. */
     storedFiles(): Array<{ file: string; text: string }> {
-        const out: Array<{ file: string; text: string }> = [];
-        const walk = (d: string) => {
-            for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-                const f = path.join(d, e.name);
-                if (e.isDirectory()) walk(f);
-                else if (e.isFile()) out.push({ file: path.relative(this.dir, f), text: fs.readFileSync(f).toString("utf8") });
-            }
-        };
-        walk(path.join(this.dir, "backend"));
-        walk(this.workDir);
-        return out;
+        return [...textFiles(path.join(this.dir, "backend"), this.dir), ...textFiles(this.workDir, this.dir)];
     }
 
     /** The running `pulumi` processes of this stack and everything they started (provider hosts). */
@@ -285,13 +236,7 @@ export class CliStack {
     /** SIGKILL for `pulumi` and everything it started: what a crash of the machine or the CI runner does. */
     killAll(): number[] {
         const { all } = this.processes();
-        for (const p of all) {
-            try {
-                process.kill(p, "SIGKILL");
-            } catch {
-                // already gone
-            }
-        }
+        killGroups(all);
         return all;
     }
 
@@ -374,6 +319,15 @@ function commandResultOf(e: unknown): { code: number; stdout: string; stderr: st
     if (!c) throw e;
     const exitCode = c.err?.exitCode ?? Number(/exit code (\d+)/.exec(c.stderr)?.[1] ?? c.code);
     return { code: typeof exitCode === "number" && !Number.isNaN(exitCode) ? exitCode : c.code, stdout: c.stdout || c.err?.stdout || "", stderr: c.stderr };
+}
+
+/** Every file below `dir`, as text, named relative to `from`. */
+export function textFiles(dir: string, from: string): Array<{ file: string; text: string }> {
+    return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+        const f = path.join(dir, e.name);
+        if (e.isDirectory()) return textFiles(f, from);
+        return e.isFile() ? [{ file: path.relative(from, f), text: fs.readFileSync(f).toString("utf8") }] : [];
+    });
 }
 
 /** Steps of one phase as "op name" strings, in the order the engine reported them. */

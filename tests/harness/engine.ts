@@ -9,6 +9,7 @@ import { ConfigValue, PropertyMap, changedKeys, isSecretConfig, toProgram, toWir
 import { CheckFailure, PartialFailure, ProviderHost, RpcRecord } from "./host";
 import { Program, runProgram } from "./program";
 import { ResourceState, StateFile, readStateFile, writeStateFile } from "./state";
+import { limiter } from "../support/limiter";
 
 export type StepOp = "create" | "update" | "replace" | "same" | "delete" | "read" | "refresh-delete";
 export interface Step {
@@ -97,21 +98,6 @@ function findRepoRoot(): string {
     let dir = __dirname;
     while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
     return dir;
-}
-
-function limiter(max: number): <T>(fn: () => Promise<T>) => Promise<T> {
-    let active = 0;
-    const queue: Array<() => void> = [];
-    return async (fn) => {
-        if (active >= max) await new Promise<void>((r) => queue.push(r));
-        active++;
-        try {
-            return await fn();
-        } finally {
-            active--;
-            queue.shift()?.();
-        }
-    };
 }
 
 interface Slot {

@@ -7,6 +7,8 @@ import * as os from "os";
 import * as path from "path";
 import { expect } from "chai";
 import { OperationResult } from "../harness";
+import { ensureAcl, ensureVServerGroup } from "../../emulator/setup";
+import { tagsOf } from "../support/listeners";
 import { PACKAGE_NAME, installPackageAlias, packageRoot } from "../support/package-alias";
 import { Lab, LiveListener, REGION, useLab } from "./lab";
 
@@ -18,8 +20,6 @@ function projectName(dir: string): string {
     if (!name) throw new Error(`no project name in ${dir}/Pulumi.yaml`);
     return name;
 }
-
-const tagsOf = (live: LiveListener | undefined) => Object.fromEntries((live?.Tags?.Tag ?? []).map((t) => [t.TagKey, t.TagValue]));
 
 describe("shipped programs (examples and the root program) through the engine harness", function () {
     this.timeout(60_000);
@@ -69,21 +69,20 @@ describe("shipped programs (examples and the root program) through the engine ha
         expect(require.resolve(`${PACKAGE_NAME}/emulator`, { paths: [os.tmpdir()] })).to.equal(path.join(ROOT, "dist", "emulator", "index.js"));
     });
 
-    it("examples/basic: one listener, port 80 to 8080", async () => {
+    it("examples/basic: one listener, port 81 to 8080", async () => {
         await deploy(path.join(ROOT, "examples", "basic"), path.join(ROOT, "dist", "examples", "basic", "index.js"),
-            { loadBalancerId: lab.lbId }, 80, (live, up) => {
+            { loadBalancerId: lab.lbId }, 81, (live, up) => {
                 expect(live).to.include({ BackendServerPort: 8080, Bandwidth: -1, HealthCheckType: "tcp" });
-                expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:80`, status: "running" });
+                expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:81`, status: "running" });
             });
     });
 
     it("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags", async () => {
-        const group = await lab.slb.call("CreateVServerGroup", { RegionId: REGION, LoadBalancerId: lab.lbId, VServerGroupName: "api" });
-        const acl = await lab.slb.call("CreateAccessControlList", { RegionId: REGION, AclName: "office" });
-        await lab.slb.call("AddAccessControlListEntry", {
-            RegionId: REGION, AclId: acl.AclId, AclEntrys: JSON.stringify([{ entry: "203.0.113.0/24", comment: "office" }]),
-        });
-        const config = { loadBalancerId: lab.lbId, vServerGroupId: group.VServerGroupId as string, aclId: acl.AclId as string };
+        const config = {
+            loadBalancerId: lab.lbId,
+            vServerGroupId: await ensureVServerGroup(lab.slb, REGION, lab.lbId, "api"),
+            aclId: await ensureAcl(lab.slb, REGION, "office", ["203.0.113.0/24"]),
+        };
         await deploy(path.join(ROOT, "examples", "full"), path.join(ROOT, "dist", "examples", "full", "index.js"), config, 443, (live, up) => {
             expect(live).to.include({
                 VServerGroupId: config.vServerGroupId,

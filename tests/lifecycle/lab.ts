@@ -6,17 +6,19 @@ import * as fs from "fs";
 import * as path from "path";
 import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
-import { Engine, EngineOptions, OperationResult, Program, secret } from "../harness";
+import { Engine, EngineOptions, OperationResult, Program } from "../harness";
+import { LiveListener, listenerPorts, readListener } from "../support/listeners";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, SlbClient, slbClient } from "../support/slb-client";
+import { harnessConfig, providerConfig } from "../support/stack-config";
+import { FAST_TIMINGS, sleep } from "../support/timing";
+
+export { FAST_TIMINGS, LiveListener };
 
 export const REGION = "cn-hangzhou";
 /** What must never appear in state or output. */
 export const SECRET = DEFAULT_ACCESS_KEY_SECRET;
 /** Largest acceptable `__provider` text (it is stored twice per resource). */
 export const PROVIDER_BUDGET_BYTES = 4096;
-
-/** Short emulator timings keep each status transition in the tens of milliseconds. */
-export const FAST_TIMINGS = { transitionMs: 30, changeMs: 5 };
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
 
@@ -32,13 +34,6 @@ export interface LabOptions {
     config?: Record<string, string>;
     /** Engine options other than config (projectDir, statePath, mocks, ...). */
     engine?: Omit<EngineOptions, "config">;
-}
-
-export interface LiveListener {
-    [key: string]: unknown;
-    Status: string;
-    ListenerPort: number;
-    Tags?: { Tag: Array<{ TagKey: string; TagValue: string }> };
 }
 
 export class Lab {
@@ -63,14 +58,7 @@ export class Lab {
 
     /** The stack config a user would set for this emulator: region, key id, secret key (secret), endpoint. */
     stackConfig(extra: Record<string, string> = {}) {
-        return {
-            "alicloud:region": REGION,
-            "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID,
-            "alicloud:secretKey": secret(SECRET),
-            "alicloud:endpoints": JSON.stringify([{ slb: this.emulator.endpoint }]),
-            "slbListener:retryTimeoutSeconds": "20",
-            ...extra,
-        };
+        return harnessConfig(providerConfig({ endpoint: this.emulator.endpoint, accessKeyId: DEFAULT_ACCESS_KEY_ID, secretKey: SECRET, region: REGION }, extra));
     }
 
     /** Creates (and remembers) the engine the operations below use; a fresh state file unless one is given. */
@@ -108,21 +96,13 @@ export class Lab {
 
     // ---- the emulator, read back through the API ----
 
-    async listener(port: number): Promise<LiveListener | undefined> {
-        try {
-            return await this.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: this.lbId, ListenerPort: port });
-        } catch (e) {
-            // The service answers InvalidParameter "resource does not exist" for a missing TCP listener.
-            const { code, message } = e as { code?: string; message?: string };
-            if (code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/i.test(message ?? ""))) return undefined;
-            throw e;
-        }
+    listener(port: number): Promise<LiveListener | undefined> {
+        return readListener(this.slb, this.lbId, port, REGION);
     }
 
     /** Ports of every listener on the load balancer. */
-    async ports(): Promise<number[]> {
-        const res = await this.slb.call("DescribeLoadBalancerListeners", { RegionId: REGION, LoadBalancerId: [this.lbId], MaxResults: 100 });
-        return ((res.Listeners ?? []) as Array<{ ListenerPort: number }>).map((l) => Number(l.ListenerPort)).sort((a, b) => a - b);
+    ports(): Promise<number[]> {
+        return listenerPorts(this.slb, this.lbId, REGION);
     }
 
     /** Calls since the last clear, optionally of one action. */
@@ -136,7 +116,7 @@ export class Lab {
             const live = await this.listener(port);
             if (live?.Status === status) return;
             if (Date.now() > until) throw new Error(`listener ${port} is ${live?.Status ?? "gone"}, not ${status}`);
-            await new Promise((r) => setTimeout(r, 20));
+            await sleep(20);
         }
     }
 

@@ -6,6 +6,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { startEmulator, Emulator } from "../../emulator";
+import { ensureAcl, ensureVServerGroup } from "../../emulator/setup";
 import { Engine, MockArgs, secret } from "../harness";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, slbClient, SlbClient } from "../support/slb-client";
 import { BASE_COMPILER_OPTIONS, Packed, packedProject, repo, typeCheck } from "./packed";
@@ -83,12 +84,10 @@ describe("the packed package in a fresh Pulumi project", function () {
                 return { id: lb.LoadBalancerId as string, state: inputs };
             }
             if (args.type === "alicloud:slb/serverGroup:ServerGroup") {
-                const group = await slb.call("CreateVServerGroup", { RegionId: REGION, LoadBalancerId: inputs.loadBalancerId, VServerGroupName: inputs.name });
-                return { id: group.VServerGroupId as string, state: inputs };
+                return { id: await ensureVServerGroup(slb, REGION, String(inputs.loadBalancerId), String(inputs.name)), state: inputs };
             }
             if (args.type === "alicloud:slb/acl:Acl") {
-                const acl = await slb.call("CreateAccessControlList", { RegionId: REGION, AclName: inputs.name });
-                return { id: acl.AclId as string, state: inputs };
+                return { id: await ensureAcl(slb, REGION, String(inputs.name)), state: inputs };
             }
             throw new Error(`unexpected resource type ${args.type}`);
         }

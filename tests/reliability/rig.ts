@@ -19,7 +19,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { Emulator, FaultSettings, FaultStats, RequestLogEntry, startEmulator } from "../../emulator";
 import { TcpListener, TcpListenerArgs } from "../../provider";
 import { Engine, OperationResult, Program, secret } from "../harness";
+import { isMissingListener, listenerPorts } from "../support/listeners";
 import { AdminClient, SlbClient, admin, slbClient } from "../support/slb-client";
+import { harnessConfig, providerConfig } from "../support/stack-config";
+import { BUSY_CODES, FAST_TIMINGS, sleep, waitUntil } from "../support/timing";
+
+export { BUSY_CODES, FAST_TIMINGS, sleep, waitUntil };
 
 export const REGION = "cn-hangzhou";
 /** The provider's credentials. The secret is random per test run: it must appear nowhere but in the config. */
@@ -31,26 +36,9 @@ export const SECRET = `rel-secret-${randomBytes(16).toString("hex")}`;
 export const OBSERVER = { accessKeyId: "reliability-observer-key", accessKeySecret: "reliability-observer-secret" };
 const ACCOUNT_ID = "reliability-account";
 export const ACCOUNTS = [{ accessKeyId: PROVIDER_KEY_ID, accessKeySecret: SECRET, accountId: ACCOUNT_ID }, { ...OBSERVER, accountId: ACCOUNT_ID }];
-/** Short status transitions keep every scenario in seconds. */
-export const FAST_TIMINGS = { transitionMs: 30, changeMs: 5 };
-/** Codes the service answers when a load balancer or listener is busy with another change. */
-export const BUSY_CODES = ["OperationBusy", "ServiceIsConfiguring", "OperationFailed.ListenerStatusNotSupport", "SystemBusy", "ServiceIsStopping"];
 
 const REPO_ROOT = path.resolve(__dirname, "../../..");
 const CLI = path.join(REPO_ROOT, "dist/emulator/cli.js");
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `probe` every 10 ms until it returns a truthy value. */
-export async function waitUntil<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-        const v = await probe();
-        if (v) return v as NonNullable<T>;
-        if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-        await sleep(10);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The secret watch
@@ -393,14 +381,9 @@ export class Rig {
 
     /** Stack config as a user would set it: region, key id, secret key as a SECRET config value, endpoint. */
     config(retryTimeoutSeconds = 30, endpoint = this.emulator.endpoint): Record<string, string | { secret: string }> {
-        return {
-            ...(this.securityToken ? { "alicloud:securityToken": secret(this.securityToken) } : {}),
-            "alicloud:region": REGION,
-            "alicloud:accessKey": PROVIDER_KEY_ID,
-            "alicloud:secretKey": secret(SECRET),
-            "alicloud:endpoints": JSON.stringify([{ slb: endpoint }]),
-            "slbListener:retryTimeoutSeconds": String(retryTimeoutSeconds),
-        };
+        return harnessConfig(providerConfig({
+            endpoint, accessKeyId: PROVIDER_KEY_ID, secretKey: SECRET, securityToken: this.securityToken, region: REGION, retryTimeoutSeconds,
+        }));
     }
 
     engine(o: EngineSettings = {}): Engine {
@@ -442,9 +425,7 @@ export class Rig {
             const { RequestId: _r, ...live } = await this.observer.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: port });
             return live as LiveAttributes;
         } catch (e) {
-            // A listener that does not exist: 400 InvalidParameter "The specified resource does not exist." (MODEL.md)
-            const { code, message } = e as { code?: string; message?: string };
-            if (code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/.test(message ?? ""))) return undefined;
+            if (isMissingListener(e)) return undefined;
             throw e;
         }
     }
@@ -463,9 +444,7 @@ export class Rig {
     async liveIds(): Promise<string[]> {
         const ids: string[] = [];
         for (const lbId of this.lbIds) {
-            const res = await this.observer.call("DescribeLoadBalancerListeners", { RegionId: REGION, LoadBalancerId: [lbId], MaxResults: 100 });
-            if (res.NextToken) throw new Error("more than 100 listeners: page on");
-            for (const l of (res.Listeners ?? []) as Array<{ ListenerPort: number }>) ids.push(idOf(lbId, Number(l.ListenerPort)));
+            for (const port of await listenerPorts(this.observer, lbId, REGION)) ids.push(idOf(lbId, port));
         }
         return ids.sort();
     }

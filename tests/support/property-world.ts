@@ -7,11 +7,13 @@
 import { Emulator, startEmulator } from "../../emulator";
 import { createSlbModel } from "../../emulator/model";
 import type { SlbModel } from "../../emulator/types";
+import { isMissingListener, listenerPorts, readListener } from "./listeners";
 import { SlbClient, slbClient } from "./slb-client";
+import { BUSY_CODES, FAST_TIMINGS, sleep } from "./timing";
+
+export { BUSY_CODES };
 
 export const REGION = "cn-hangzhou";
-/** Answers that mean "the load balancer or listener is busy with another change; try again". */
-export const BUSY_CODES = ["OperationBusy", "ServiceIsConfiguring", "OperationFailed.ListenerStatusNotSupport", "SystemBusy", "ServiceIsStopping", "ListenerProcessing"];
 /** Key prefixes of tags the platform attaches to resources by itself. */
 export const SERVICE_TAG_PREFIXES = ["acs:", "aliyun"] as const;
 
@@ -26,8 +28,6 @@ export interface Lane {
 
 export type DescribeBody = Record<string, unknown>;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 function codeOf(e: unknown): string {
     return String((e as { code?: unknown }).code ?? "");
 }
@@ -36,16 +36,11 @@ export function isBusy(e: unknown): boolean {
     return BUSY_CODES.includes(codeOf(e));
 }
 
-function isMissingListener(e: unknown): boolean {
-    const code = codeOf(e);
-    return code === "ListenerNotFound" || (code === "InvalidParameter" && /does not exist/i.test(String((e as Error).message)));
-}
-
 export class PropertyWorld {
     private constructor(readonly emulator: Emulator, private readonly model: SlbModel, readonly slb: SlbClient, readonly lanes: readonly Lane[]) {}
 
     static async start(options: { lanes: number; groupsPerKind?: number; acls?: number; timings?: { transitionMs: number; changeMs: number } }): Promise<PropertyWorld> {
-        const timings = options.timings ?? { transitionMs: 30, changeMs: 5 };
+        const timings = options.timings ?? FAST_TIMINGS;
         const model = createSlbModel({ timings });
         const emulator = await startEmulator({ model, timings });
         try {
@@ -105,19 +100,13 @@ export class PropertyWorld {
     }
 
     /** DescribeLoadBalancerTCPListenerAttribute, or undefined when there is no TCP listener on the port. */
-    async describe(lane: Lane, port: number): Promise<DescribeBody | undefined> {
-        try {
-            return await this.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: REGION, LoadBalancerId: lane.lbId, ListenerPort: port });
-        } catch (e) {
-            if (isMissingListener(e)) return undefined;
-            throw e;
-        }
+    describe(lane: Lane, port: number): Promise<DescribeBody | undefined> {
+        return readListener(this.slb, lane.lbId, port, REGION);
     }
 
     /** Ports of every listener on the lane's load balancer, ascending. */
-    async ports(lane: Lane): Promise<number[]> {
-        const res = await this.slb.call("DescribeLoadBalancerListeners", { RegionId: REGION, LoadBalancerId: [lane.lbId], MaxResults: 100 });
-        return ((res.Listeners ?? []) as Array<{ ListenerPort: number }>).map((l) => Number(l.ListenerPort)).sort((a, b) => a - b);
+    ports(lane: Lane): Promise<number[]> {
+        return listenerPorts(this.slb, lane.lbId, REGION);
     }
 
     /** Waits until the listener is running or stopped (no transition in progress); returns its description. */
