@@ -2,8 +2,8 @@
 // dynamic providers and in which this package's provider runs. The host hands a provider method only (id, olds,
 // news) and prints some errors itself; these adaptations give the provider what a native provider gets:
 //
-// 1. The engine's request. Every request carries the resource's URN, and Diff and Update carry the resource's final
-//    ignoreChanges list (after every transform, including wildcards), which the host drops. The getters the host
+// 1. The engine's request. Every request carries the resource's URN, Diff and Update carry the resource's final
+//    ignoreChanges list (after every transform, including wildcards), and Read the recorded inputs; the host drops them. The getters the host
 //    reads a request's property bag with are wrapped so that the bag it builds carries {urn, ignoreChanges} under a
 //    symbol (engineRequestOf). Nothing changes for the host: the symbol is not enumerable and never serialized.
 // 2. Messages on a resource. A line for a resource goes to the engine's Log service with the resource's URN, so the
@@ -24,6 +24,8 @@ const REPORTED = "\u2063(reported on the resource)";
 export interface EngineRequest {
     readonly urn?: string;
     readonly ignoreChanges?: readonly string[];
+    /** A Read's old inputs (what the stack records as the resource's inputs). */
+    readonly oldInputs?: Readonly<Record<string, unknown>>;
 }
 
 /** The engine's request facts attached to a property bag by the host adaptation, if any. */
@@ -65,9 +67,12 @@ function attachOnRead(cls: ProtoClass | undefined, getter: string): boolean {
         const struct = (original as () => unknown).call(this) as { toJavaScript?: () => unknown } | undefined;
         const toJavaScript = struct && Object.getPrototypeOf(struct)?.toJavaScript;
         if (!struct || typeof toJavaScript !== "function") return struct;
+        const oldInputs = getter === "getProperties" && typeof this.getInputs === "function"
+            ? (this.getInputs() as { toJavaScript?: () => unknown } | undefined)?.toJavaScript?.() : undefined;
         const facts: EngineRequest = {
             urn: typeof this.getUrn === "function" ? String(this.getUrn()) || undefined : undefined,
             ignoreChanges: typeof this.getIgnorechangesList === "function" ? (this.getIgnorechangesList() as string[]) : undefined,
+            ...(typeof oldInputs === "object" && oldInputs !== null ? { oldInputs: oldInputs as Record<string, unknown> } : {}),
         };
         struct.toJavaScript = function (this: unknown) {
             const bag = toJavaScript.call(this) as unknown;

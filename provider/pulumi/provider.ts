@@ -3,6 +3,7 @@
 // core/ (validate, desired, diff, mapping).
 
 import { createHash } from "crypto";
+import { isDeepStrictEqual } from "util";
 import type * as pulumi from "@pulumi/pulumi";
 import { SlbClient } from "../api/client";
 import { ConfigGetter, ConfigurationError, Settings, requireCredentials, requireRegion, resolveEndpoint, resolveSettings } from "../api/config";
@@ -10,7 +11,7 @@ import { currentDeadline, deadlineOr, withDeadline } from "../api/deadline";
 import { LoadBalancerNotFound, SlbApiError, explain } from "../api/errors";
 import { withLock } from "../api/lock";
 import { sleep } from "../api/retry";
-import { ResourceContext, isOwnTag, parseUrn } from "../core/context";
+import { PROGRAM_KEY, ResourceContext, isOwnTag, parseUrn } from "../core/context";
 import { withDefaults } from "../core/defaults";
 import { DesiredListener, desiredListener } from "../core/desired";
 import { StateDiff, changedPaths, compareState, driftReport, hasChanges, stateFromOutputs, withoutIgnoredDrift } from "../core/diff";
@@ -19,7 +20,7 @@ import { LiveListener, createParams, fillUnreported, inputsFromOutputs, setParam
 import { ListenerKey, Protocol } from "../core/protocol";
 import { Failure, isUnknown, validateInputs } from "../core/validate";
 import { TCP, UDP } from "../protocols";
-import { adaptToHost, forResource, markReported, say, warn } from "./engine-host";
+import { adaptToHost, engineRequestOf, forResource, markReported, say, warn } from "./engine-host";
 import { contextOf } from "./program-facts";
 
 type Props = Record<string, unknown>;
@@ -129,8 +130,14 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
             if (live === "gone") return {};
             // What the service shows; only what it hides (backendServerPort behind a group) comes from the record.
             const outs = toOutputs(this.protocol, props, fillUnreported(this.protocol, live, props), key.regionId);
+            // Nothing changed: the recorded inputs stand (handing back others would make the next up write every state
+            // again). Otherwise the inputs a program would write for what the service shows, keeping what only the
+            // program knows (the engine's request has the recorded inputs).
+            if (sameOutputs(outs, props)) return { id, props: outs };
             const region = this.settings().region;
-            return { id, props: outs, inputs: withDefaults(this.protocol, inputsFromOutputs(this.protocol, outs, region), region) } as pulumi.dynamic.ReadResult;
+            const program = engineRequestOf(props)?.oldInputs?.[PROGRAM_KEY];
+            const inputs = { ...withDefaults(this.protocol, inputsFromOutputs(this.protocol, outs, region), region), ...(program !== undefined ? { [PROGRAM_KEY]: program } : {}) };
+            return { id, props: outs, inputs } as pulumi.dynamic.ReadResult;
         });
     }
 
@@ -473,6 +480,13 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
         const error = new Error(`${reason} ${done} and is recorded in the stack; run \`pulumi up\` again to finish it.`);
         return Object.assign(error, { id, properties, reasons: [reason] });
     }
+}
+
+/** Whether refreshed outputs say what the recorded ones say (the serialized provider aside). */
+function sameOutputs(outs: Props, recorded: Props): boolean {
+    const { __provider: _a, ...a } = recorded;
+    const { __provider: _b, ...b } = outs;
+    return isDeepStrictEqual(a, b);
 }
 
 /** Who holds a taken port, and what to do, in the user's words. */

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ProviderFixture, providerFixture, REGION } from "../support/provider-fixture";
 import { asResource } from "../support/resource-facts";
+import { waitUntil } from "../support/timing";
 
 type Props = Record<string, unknown>;
 
@@ -56,19 +57,25 @@ describe("TcpListenerProvider against the emulator", function () {
         expect(fx.calls()).to.equal(1);
     });
 
-    it("refresh costs one call and returns props and inputs; a deleted listener reads as gone", async () => {
+    it("refresh costs one call and returns props; inputs only when something changed; a deleted listener reads as gone", async () => {
         const { id, outs } = await create();
         fx.resetCalls();
-        const read = await fx.provider.read!(id, outs) as { id: string; props: Props; inputs: Props };
+        const read = await fx.provider.read!(id, outs) as { id: string; props: Props; inputs?: Props };
         expect(fx.calls()).to.equal(1);
         expect(read.id).to.equal(id);
         expect(read.props).to.include({ status: "running", bandwidth: -1 });
-        // Inputs as check() makes them of a program that writes what differs from the defaults: every default filled in.
-        const program = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, tags: { team: "web" } };
-        expect(read.inputs).to.deep.equal((await fx.provider.check({}, program)).inputs);
-        expect(read.inputs).to.include({ scheduler: "wrr", establishedTimeout: 900, regionId: REGION, status: "running" });
-        expect(read.inputs).not.to.have.any.keys("healthCheckUri", "description");
-        await fx.slb.call("DeleteLoadBalancerListener", { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80 });
+        // Nothing changed: the recorded inputs stand.
+        expect(read.inputs).to.equal(undefined);
+        // Changed outside Pulumi: the inputs check() makes of a program that writes what the service shows.
+        const change = { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80, EstablishedTimeout: 300 };
+        await waitUntil("the load balancer to accept a change", () => fx.slb.call("SetLoadBalancerTCPListenerAttribute", change).then(() => true, () => false));
+        const drifted = await fx.provider.read!(id, outs) as { id: string; props: Props; inputs: Props };
+        const program = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, tags: { team: "web" }, establishedTimeout: 300 };
+        expect(drifted.inputs).to.deep.equal((await fx.provider.check({}, program)).inputs);
+        expect(drifted.inputs).to.include({ scheduler: "wrr", establishedTimeout: 300, regionId: REGION, status: "running" });
+        expect(drifted.inputs).not.to.have.any.keys("healthCheckUri", "description");
+        const removal = { RegionId: REGION, LoadBalancerId: fx.lbId, ListenerPort: 80 };
+        await waitUntil("the load balancer to accept a delete", () => fx.slb.call("DeleteLoadBalancerListener", removal).then(() => true, () => false));
         expect((await fx.provider.read!(id, outs)).id).to.equal(undefined);
     });
 
