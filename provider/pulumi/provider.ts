@@ -54,7 +54,8 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
     private readonly saidOnce = new Set<string>();
     /**
      * Listeners this process planned to replace by a new one on the same port: the engine checks the new one again
-     * without the old inputs, and its port is then held by the very listener it replaces.
+     * without the old inputs, and its port is then held by the very listener it replaces. Until the old one is deleted,
+     * a create of the id is refused (createFirstMessage).
      */
     private readonly replacingInPlace = new Set<string>();
 
@@ -117,6 +118,7 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
         return this.operation(id, context, async () => {
             const failures = validateInputs(this.protocol, inputs, context.secrets);
             if (failures.length > 0) throw new Error(`Invalid ${this.protocol.resourceName} inputs: ${failures.map((f) => f.reason).join("; ")}`);
+            if (this.replacingInPlace.has(id)) throw new Error(createFirstMessage(id));
             const regionId = requireRegion(this.settings(), inputs.regionId as string | undefined);
             const key = this.key(regionId, String(inputs.loadBalancerId), Number(inputs.listenerPort));
             return { id, outs: await this.establish(id, key, desiredListener(this.protocol, inputs, context)) };
@@ -161,6 +163,8 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
     }
 
     delete(id: string, props: Props): Promise<void> {
+        // The old listener of a same-port replacement goes first, as planned: its replacement may now be created.
+        this.replacingInPlace.delete(id);
         return this.operation(id, contextOf(props), async () => {
             const key = this.keyOf(id, props);
             const client = this.client(key.regionId);
@@ -188,6 +192,9 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
         if (typeof loadBalancerId !== "string" || typeof listenerPort !== "number" || typeof regionId !== "string") return [];
         if ([loadBalancerId, regionId].some(isUnknown)) return [];
         if (olds.loadBalancerId === loadBalancerId && olds.listenerPort === listenerPort && olds.regionId === regionId) return [];
+        // The same load balancer in another region: diff() explains that a listener cannot move (its load balancer is
+        // not found there, which says less).
+        if (olds.loadBalancerId === loadBalancerId && typeof olds.regionId === "string" && olds.regionId !== regionId) return [];
         const context = contextOf(inputs);
         const key = this.key(regionId, loadBalancerId, listenerPort);
         const id = this.protocol.formatId(key);
@@ -487,6 +494,19 @@ function sameOutputs(outs: Props, recorded: Props): boolean {
     const { __provider: _a, ...a } = recorded;
     const { __provider: _b, ...b } = outs;
     return isDeepStrictEqual(a, b);
+}
+
+/**
+ * A same-port replacement that the engine runs create-first although diff() asked to delete first: an explicit
+ * deleteBeforeReplace: false wins over the provider's answer. The new listener would be the old one (same id, own
+ * owner tag), and the engine's delete of the old resource would then remove it.
+ */
+function createFirstMessage(id: string): string {
+    return `${id}: the engine is creating the replacement before deleting the old listener, but both are the same listener ` +
+        "(same load balancer and port), so the engine's delete of the old one would remove it. The provider asked to delete " +
+        "first; deleteBeforeReplace: false, set explicitly, overrides that (a transform that returns the options it was given " +
+        "sets it: return opts undefined, or only the options you change). Set deleteBeforeReplace: true on this resource, or " +
+        "remove the explicit false. Nothing was changed.";
 }
 
 /** Who holds a taken port, and what to do, in the user's words. */

@@ -86,11 +86,20 @@ export class UdpListener extends pulumi.dynamic.Resource {
 
 /** What only the program knows, for the provider (core/context.ts); the options as the constructor got them. */
 function programFacts(protocol: Protocol, name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions | undefined): pulumi.Input<ProgramFacts> {
-    return pulumi.all([pulumi.createUrn(name, typeToken(protocol), opts?.parent), secretInputNames(args)]).apply(([urn, secretInputs]) => ({
+    return Promise.all([urnOf(name, typeToken(protocol), opts?.parent), secretInputNames(args)]).then(([urn, secretInputs]) => ({
         urn,
         ...optionFacts(opts),
         ...(secretInputs ? { secretInputs } : {}),
     }));
+}
+
+/**
+ * The resource's URN as a plain promise, not an Output: an Output of the parent's URN would make __program depend on
+ * the parent, and the SDK turns a dependency on a component into one on each of its children, so two listeners under
+ * one component would each wait for the other's registration, for ever.
+ */
+function urnOf(name: string, type: string, parent: pulumi.Resource | undefined): Promise<string> {
+    return new Promise((resolve) => void pulumi.createUrn(name, type, parent).apply(resolve));
 }
 
 /** The resource options the provider honours itself, as plain values (unset ones left out). */
@@ -102,30 +111,64 @@ function optionFacts(opts: pulumi.ResourceOptions | undefined): Omit<ProgramFact
     };
 }
 
-let transformRegistered = false;
+/** The program runs (their stack resources) whose transform is registered: the Automation API runs several in one process. */
+const registeredRuns = new WeakSet<object>();
+/** Stands for the run where there is no stack resource (a test's mocks). */
+const NO_STACK = {};
 
 /**
  * Transforms (registerResourceTransform, the `transforms` option, a parent's transforms) run in the engine after the
  * constructor, and may set ignoreChanges, replaceOnChanges or retainOnDelete. A stack transform of ours, registered
- * before the first listener, runs after the resource's and its parents' transforms and after the stack transforms
- * registered before it, and copies the final options into the facts the provider reads. (Old-style transformations
- * run in the SDK before registration, so the engine's options include them.)
+ * at the first listener of each program run (a transform belongs to one run), runs after the resource's and its
+ * parents' transforms and after the stack transforms registered before it, and copies the final options into the facts
+ * the provider reads. (Old-style transformations run in the SDK before registration, so the engine's options include
+ * them.)
  */
 function seeFinalOptions(): void {
-    if (transformRegistered) return;
-    transformRegistered = true;
+    const run: object = pulumi.runtime.getStackResource() ?? NO_STACK;
+    if (registeredRuns.has(run)) return;
+    registeredRuns.add(run);
     try {
         const ours = new Set([TcpListener.typeToken, UdpListener.typeToken]);
-        pulumi.runtime.registerResourceTransform((args) => {
+        pulumi.runtime.registerResourceTransform(async (args) => {
             if (!ours.has(args.type)) return undefined;
             const facts = args.props[PROGRAM_KEY];
             if (typeof facts !== "object" || facts === null) return undefined;
             const { ignoreChanges: _i, replaceOnChanges: _r, retainOnDelete: _d, ...rest } = facts as ProgramFacts;
-            return { props: { ...args.props, [PROGRAM_KEY]: { ...rest, ...optionFacts(args.opts) } }, opts: args.opts };
+            const final: ProgramFacts = { ...rest, ...optionFacts(args.opts) };
+            // Unchanged (no transform set these options): nothing handed back, so nothing is serialized again.
+            if (optionsKey(final) === optionsKey(facts as ProgramFacts)) return undefined;
+            // No options back: the SDK would send every one it read, unset ones as false, and an explicit
+            // deleteBeforeReplace: false overrides the provider's delete-first (a same-port replacement would create
+            // first, and the engine's delete of the old resource would remove the listener it just took over).
+            const props = { ...(await keepSecrets(args.props)) as pulumi.Inputs, [PROGRAM_KEY]: final };
+            return { props, opts: undefined } as unknown as pulumi.ResourceTransformResult;
         });
     } catch {
         // An engine without transforms (or a test's mocks): the constructor's options stand.
     }
+}
+
+const optionsKey = (f: ProgramFacts) => JSON.stringify([f.ignoreChanges ?? [], f.replaceOnChanges ?? [], f.retainOnDelete === true]);
+
+/**
+ * A transform's props with every known secret in the wire form of a secret. The SDK serializes a transform's props with
+ * the process's settings, which in the callback do not say that the engine takes secrets: a secret Output would reach
+ * the engine, and the state, as plain text.
+ */
+async function keepSecrets(value: unknown): Promise<unknown> {
+    if (pulumi.Output.isInstance(value)) {
+        // isKnown is not in the SDK's typings; the SDK's own serializer reads it the same way.
+        const known = await (value as unknown as { isKnown?: Promise<boolean> }).isKnown;
+        if (known !== true || !(await pulumi.isSecret(value))) return value;
+        const plain = await new Promise<unknown>((resolve) => void value.apply(resolve));
+        return { [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig, value: await keepSecrets(plain) };
+    }
+    if (Array.isArray(value)) return Promise.all(value.map(keepSecrets));
+    if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+        return Object.fromEntries(await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await keepSecrets(v)])));
+    }
+    return value;
 }
 
 /** Whether a program value is (or holds) a secret Output. */
