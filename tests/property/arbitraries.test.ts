@@ -5,7 +5,7 @@ import * as fc from "fast-check";
 import { MAX_USER_TAGS } from "../../provider/core/fields";
 import { TCP, UDP } from "../../provider/protocols";
 import { acceptsValue, isLeftToTheWorld, caseArb, effective, generated, isReference, normalise, rawB, rawConfigArb, resolve, valueArb } from "./arbitraries";
-import { typeOf } from "./lifecycle-case";
+import { typeOf } from "../support/resource-facts";
 
 const POOL = { loadBalancerId: ["lb-a"], regionId: ["cn-hangzhou"], vServerGroupId: ["rsp-v1", "rsp-v2"], masterSlaveServerGroupId: ["rsp-m1"], aclId: ["acl-1", "acl-2"] };
 

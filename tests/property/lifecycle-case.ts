@@ -9,16 +9,12 @@ import { PropertyMap } from "../harness/encoding";
 import { EngineSteps, StepFailure, UpResult } from "../support/engine-steps";
 import { DescribeBody, Lane, REGION } from "../support/property-world";
 import { ProtocolWorld } from "../support/protocol-world";
+import { typeOf } from "../support/resource-facts";
 import { CaseInput, Config, OutOfBand, normalise, rawB, serviceTagCount, setParamsFor } from "./arbitraries";
 import { Mismatch, isServiceTag, liveMismatches, liveTags, refreshMismatches, replacementFields } from "./expectations";
 
 export const PROJECT = "property";
 export const STACK = "test";
-
-/** `pulumi-nodejs:dynamic/slb:TcpListener`: the type in a protocol's resource URNs. */
-export function typeOf(protocol: Protocol): string {
-    return `pulumi-nodejs:dynamic/slb:${protocol.resourceName}`;
-}
 
 export interface Finding {
     /** Property and what it is about, e.g. "live-mismatch:healthCheckUri" or "up(B)-failed:update:TagCountLimit". */
