@@ -1,5 +1,5 @@
 // The shipped programs - the root index.ts, examples/basic and examples/full - through the real Pulumi engine:
-// preview plans the creates and changes nothing, up creates a running listener with the program's settings,
+// preview plans the creates and changes nothing, up creates running listeners with the program's settings,
 // `preview --expect-no-changes` exits 0, refresh finds nothing to change, destroy leaves nothing.
 // (examples/with-alicloud needs @pulumi/alicloud's provider plugin, a separate binary that is not available
 // offline; its TcpListener part is the same code as examples/full.)
@@ -27,9 +27,12 @@ describeWithCli("shipped programs through the real Pulumi engine", (cli) => {
         removeAlias();
     });
 
-    /** preview -> up -> check -> preview --expect-no-changes -> refresh -> destroy, for one project directory. */
+    /**
+     * preview -> up -> check -> preview --expect-no-changes -> refresh -> destroy, for one project directory: its TCP
+     * listener `[name, port]` and, where the program has one, a UDP listener `udp` beside it.
+     */
     async function deploy(projectDir: string, compiled: string, config: (lbId: string) => Promise<Record<string, string>>,
-        [name, port]: [string, number], check: (live: LiveListener, outputs: Record<string, unknown>, lbId: string) => void) {
+        [name, port]: [string, number], check: (live: LiveListener, outputs: Record<string, unknown>, lbId: string) => void, udp?: [string, number]) {
         const project = projectFile(projectDir);
         const lbId = await lab().loadBalancer(project.name);
         const own = await config(lbId);
@@ -39,37 +42,46 @@ describeWithCli("shipped programs through the real Pulumi engine", (cli) => {
             config: Object.fromEntries(Object.entries(own).map(([k, v]) => [`${project.name}:${k}`, v])),
         });
 
+        const names = [name, ...(udp ? [udp[0]] : [])].sort();
+        const ids = [idOf(lbId, port), ...(udp ? [`${lbId}:udp:${udp[1]}`] : [])];
+        const steps = (op: string) => names.map((n) => `${op} ${n}`);
         const mark = lab().mark();
         const plan = await stack.preview();
         expectOk(plan);
-        expect(stepList(plan)).to.deep.equal([`create ${name}`]);
+        expect(stepList(plan).sort()).to.deep.equal(steps("create"));
         expect(await lab().ports(lbId), "preview creates nothing").to.deep.equal([]);
-        // Creates are planned, not made: the only call is check()'s look at the new listener's port (one read: free).
-        expect(lab().calls(lbId, undefined, mark).map((c) => `${c.action} ${c.code ?? "ok"}`), "preview changes nothing")
-            .to.deep.equal(["DescribeLoadBalancerTCPListenerAttribute InvalidParameter"]);
+        // Creates are planned, not made: the only calls are check()'s looks at the new listeners' ports (one read each: free).
+        expect(lab().calls(lbId, undefined, mark).map((c) => `${c.action} ${c.code ?? "ok"}`).sort(), "preview changes nothing").to.deep.equal([
+            "DescribeLoadBalancerTCPListenerAttribute InvalidParameter", ...(udp ? ["DescribeLoadBalancerUDPListenerAttribute InvalidParameter"] : []),
+        ]);
 
         const up = await stack.up();
         expectOk(up);
-        expect(stepList(up)).to.deep.equal([`create ${name}`]);
+        expect(stepList(up).sort()).to.deep.equal(steps("create"));
         const live = await lab().listener(lbId, port);
         expect(live?.Status).to.equal("running");
         expect(tagsOf(live)["pulumi-owner"]).to.equal(`${project.name}/dev/${name}`);
         check(live!, up.outputs, lbId);
-        expect((await stack.resources()).map((r) => r.id)).to.deep.equal([idOf(lbId, port)]);
+        if (udp) {
+            const dns = await lab().slb.call("DescribeLoadBalancerUDPListenerAttribute", { RegionId: REGION, LoadBalancerId: lbId, ListenerPort: udp[1] });
+            expect(dns.Status).to.equal("running");
+            expect(tagsOf(dns)["pulumi-owner"]).to.equal(`${project.name}/dev/${udp[0]}`);
+        }
+        expect((await stack.resources()).map((r) => r.id).sort()).to.deep.equal(ids.sort());
 
         const again = await stack.preview({ expectNoChanges: true });
         expect(again.exitCode, again.stdout + again.stderr).to.equal(0);
-        expect(stepList(again)).to.deep.equal([`same ${name}`]);
+        expect(stepList(again).sort()).to.deep.equal(steps("same"));
         expect(driftLines(again), "no drift reported").to.deep.equal([]);
 
         const refresh = await stack.refresh();
         expectOk(refresh);
         expect(refresh.steps.filter((s) => s.op !== "same" && s.op !== "refresh"), "refresh changes nothing").to.deep.equal([]);
-        expect((await stack.resources()).map((r) => r.id)).to.deep.equal([idOf(lbId, port)]);
+        expect((await stack.resources()).map((r) => r.id).sort()).to.deep.equal(ids.sort());
 
         const destroy = await stack.destroy();
         expectOk(destroy);
-        expect(stepList(destroy)).to.deep.equal([`delete ${name}`]);
+        expect(stepList(destroy).sort()).to.deep.equal(steps("delete"));
         expect(await lab().ports(lbId), "nothing left in the emulator").to.deep.equal([]);
         expect(await stack.resources()).to.deep.equal([]);
     }
@@ -92,7 +104,7 @@ describeWithCli("shipped programs through the real Pulumi engine", (cli) => {
                 expect(outputs).to.deep.equal({ listenerId: idOf(lbId, 80), status: "running" });
             }));
 
-    scenarios.scenario("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags", () => {
+    scenarios.scenario("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags; a UDP listener beside it", () => {
         const ids: Record<string, string> = {};
         return deploy(path.join(ROOT, "examples", "full"), path.join(ROOT, "dist", "examples", "full", "index.js"), async (lbId) => {
             const slb = lab().slb;
@@ -112,7 +124,7 @@ describeWithCli("shipped programs through the real Pulumi engine", (cli) => {
                 ConnectionDrain: "on", ConnectionDrainTimeout: 60, ProxyProtocolV2Enabled: true, Description: "api-tcp-443",
             });
             expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
-            expect(outputs).to.deep.equal({ listenerId: idOf(lbId, 443), status: "running", healthCheck: "http /healthz" });
-        });
+            expect(outputs).to.deep.equal({ listenerId: idOf(lbId, 443), status: "running", healthCheck: "http /healthz", dnsListenerId: `${lbId}:udp:53` });
+        }, ["dns", 53]);
     });
 });
