@@ -3,13 +3,13 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { MAX_USER_TAGS } from "../../provider/core/fields";
-import { TCP, UDP } from "../../provider/protocols";
+import { PROTOCOLS } from "../../provider/protocols";
 import { acceptsValue, isLeftToTheWorld, caseArb, effective, generated, isReference, normalise, rawB, rawConfigArb, resolve, valueArb } from "./arbitraries";
 import { typeOf } from "../support/resource-facts";
 
 const POOL = { loadBalancerId: ["lb-a"], regionId: ["cn-hangzhou"], vServerGroupId: ["rsp-v1", "rsp-v2"], masterSlaveServerGroupId: ["rsp-m1"], aclId: ["acl-1", "acl-2"] };
 
-for (const protocol of [TCP, UDP]) {
+for (const protocol of Object.values(PROTOCOLS)) {
     const FIELDS = protocol.fields;
     const GENERATED = generated(protocol);
     const ID = { pool: POOL, loadBalancerId: "lb-a", listenerPort: 80, urn: `urn:pulumi:s::p::${typeOf(protocol)}::n`, serviceTags: 0 };
