@@ -1,7 +1,8 @@
 // A TCP listener using every feature Terraform's alicloud_slb_listener lacks or hides: a vServer group,
-// an ACL whitelist, an HTTP health check, tags, connection drain, PROXY protocol v2 and start/stop control.
+// an ACL whitelist, an HTTP health check, tags, connection drain, PROXY protocol v2 and start/stop control;
+// and a UDP listener beside it on the same load balancer.
 import * as pulumi from "@pulumi/pulumi";
-import { TcpListener } from "pulumi-alicloud-slb-listener";
+import { TcpListener, UdpListener } from "pulumi-alicloud-slb-listener";
 
 const config = new pulumi.Config();
 
@@ -40,6 +41,18 @@ const listener = new TcpListener("api", {
     status: config.getBoolean("paused") ? "stopped" : "running",
 });
 
+// A DNS-like UDP listener: the health check sends a request string and expects an answer string back.
+const dns = new UdpListener("dns", {
+    loadBalancerId,
+    listenerPort: 53,
+    backendServerPort: 53,
+    bandwidth: -1,
+    healthCheckReq: "ping",
+    healthCheckExp: "pong",
+    tags: { team: "dns", env: config.get("env") ?? "dev" },
+});
+
 export const listenerId = listener.id;
 export const status = listener.status;
 export const healthCheck = pulumi.interpolate`${listener.healthCheckType} ${listener.healthCheckUri}`;
+export const dnsListenerId = dns.id;

@@ -191,10 +191,12 @@ export class ListenerProvider implements pulumi.dynamic.ResourceProvider {
         const { loadBalancerId, listenerPort, regionId } = inputs;
         if (typeof loadBalancerId !== "string" || typeof listenerPort !== "number" || typeof regionId !== "string") return [];
         if ([loadBalancerId, regionId].some(isUnknown)) return [];
-        if (olds.loadBalancerId === loadBalancerId && olds.listenerPort === listenerPort && olds.regionId === regionId) return [];
+        // Inputs recorded before check() filled in the region (0.1.0) have none; a region move is the diff's business.
+        const sameRegion = olds.regionId === regionId || olds.regionId === undefined;
+        if (olds.loadBalancerId === loadBalancerId && olds.listenerPort === listenerPort && sameRegion) return [];
         // The same load balancer in another region: diff() explains that a listener cannot move (its load balancer is
         // not found there, which says less).
-        if (olds.loadBalancerId === loadBalancerId && typeof olds.regionId === "string" && olds.regionId !== regionId) return [];
+        if (olds.loadBalancerId === loadBalancerId && !sameRegion) return [];
         const context = contextOf(inputs);
         const key = this.key(regionId, loadBalancerId, listenerPort);
         const id = this.protocol.formatId(key);

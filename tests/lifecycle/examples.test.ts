@@ -41,18 +41,18 @@ describe("shipped programs (examples and the root program) through the engine ha
 
     /** up -> checks -> preview (no changes) -> destroy (nothing left), for the program of one project directory. */
     async function deploy(projectDir: string, program: string, config: Record<string, string>, port: number,
-        check: (live: LiveListener, up: OperationResult) => void) {
+        check: (live: LiveListener, up: OperationResult) => void | Promise<void>) {
         const project = projectName(projectDir);
         const namespaced = Object.fromEntries(Object.entries(config).map(([k, v]) => [`${project}:${k}`, v]));
         lab.newEngine({ config: namespaced, engine: { projectDir } });
 
         const up = await lab.up(program);
         expectOk(up);
-        expect(up.steps.map((s) => s.op)).to.deep.equal(["create"]);
+        expect(up.steps.map((s) => s.op)).to.deep.equal(up.steps.map(() => "create"));
         const live = await lab.listener(port);
         expect(live?.Status).to.equal("running");
-        check(live!, up);
-        expect(tagsOf(live)["pulumi-owner"]).to.equal(`${project}/dev/${up.steps[0].name}`);
+        await check(live!, up);
+        expect(up.steps.map((s) => `${project}/dev/${s.name}`), "the owner is one of the created resources").to.include(tagsOf(live)["pulumi-owner"]);
 
         const again = await lab.preview(program);
         expectOk(again);
@@ -77,13 +77,13 @@ describe("shipped programs (examples and the root program) through the engine ha
             });
     });
 
-    it("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags", async () => {
+    it("examples/full: vServer group, ACL whitelist, HTTP health check, drain, PROXY protocol, tags; a UDP listener beside it", async () => {
         const config = {
             loadBalancerId: lab.lbId,
             vServerGroupId: await ensureVServerGroup(lab.slb, REGION, lab.lbId, "api"),
             aclId: await ensureAcl(lab.slb, REGION, "office", ["203.0.113.0/24"]),
         };
-        await deploy(path.join(ROOT, "examples", "full"), path.join(ROOT, "dist", "examples", "full", "index.js"), config, 443, (live, up) => {
+        await deploy(path.join(ROOT, "examples", "full"), path.join(ROOT, "dist", "examples", "full", "index.js"), config, 443, async (live, up) => {
             expect(live).to.include({
                 VServerGroupId: config.vServerGroupId,
                 AclStatus: "on", AclType: "white", AclId: config.aclId,
@@ -94,7 +94,14 @@ describe("shipped programs (examples and the root program) through the engine ha
                 Description: "api-tcp-443",
             });
             expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
-            expect(up.outputs).to.deep.equal({ listenerId: `${lab.lbId}:tcp:443`, status: "running", healthCheck: "http /healthz" });
+            expect(up.outputs).to.deep.equal({
+                listenerId: `${lab.lbId}:tcp:443`, status: "running", healthCheck: "http /healthz", dnsListenerId: `${lab.lbId}:udp:53`,
+            });
+            expect(up.steps.map((s) => s.name).sort()).to.deep.equal(["api", "dns"]);
+            expect(tagsOf(live)["pulumi-owner"]).to.equal("slb-listener-full/dev/api");
+            const dns = await lab.slb.call("DescribeLoadBalancerUDPListenerAttribute", { RegionId: REGION, LoadBalancerId: lab.lbId, ListenerPort: 53 });
+            expect(dns).to.include({ Status: "running", BackendServerPort: 53, HealthCheckReq: "ping", HealthCheckExp: "pong" });
+            expect(tagsOf(dns)).to.include({ team: "dns", "pulumi-owner": "slb-listener-full/dev/dns" });
         });
     });
 

@@ -1,5 +1,5 @@
-// Generators of listener configurations, drawn from the field table (provider/fields.ts FIELDS), and of the
-// out-of-band changes a case applies between two `up`s. Nothing here lists the fields: every row is generated
+// Generators of listener configurations, drawn from a protocol's field table (provider/protocols/*.ts), and of the
+// out-of-band changes a case applies between two `up`s. Every generator that needs the table takes the protocol. Nothing here lists the fields: every row is generated
 // from its kind, range, values and text rules, and every generated value passes the row's own rules (see
 // acceptsValue), so a new row, range or pattern is covered without touching this file. What the table cannot
 // say is kept small and explicit below: which fields the world controls, the documented pairs the table does
@@ -7,13 +7,8 @@
 import * as fc from "fast-check";
 import { PROGRAM_KEY } from "../../provider/core/context";
 import { FieldSpec, MAX_USER_TAGS, OWNER_TAG_KEY } from "../../provider/core/fields";
-import { TCP } from "../../provider/protocols";
+import { Protocol } from "../../provider/core/protocol";
 import { Pool, SERVICE_TAG_PREFIXES } from "../support/property-world";
-
-/** The table the property draws from. */
-const FIELDS = TCP.fields;
-const FIELD_BY_INPUT = TCP.fieldByInput;
-
 
 export type Config = Record<string, unknown>;
 
@@ -28,8 +23,10 @@ export interface Ref {
 /** Set by the world, never generated: the listener's identity. (What only the program knows, its URN, is set too.) */
 export const CONTROLLED = new Set(["loadBalancerId", "listenerPort"]);
 export const isLeftToTheWorld = (f: FieldSpec) => CONTROLLED.has(f.input);
-/** Fields the generators draw (every row but the controlled ones). */
-export const GENERATED: readonly FieldSpec[] = FIELDS.filter((f) => !isLeftToTheWorld(f));
+/** Fields the generators draw from a protocol's table (every row but the controlled ones). */
+export function generated(protocol: Protocol): readonly FieldSpec[] {
+    return protocol.fields.filter((f) => !isLeftToTheWorld(f));
+}
 
 /** A field that names another resource (an `...Id`, or the region): its values come from the world's pool. */
 export function isReference(field: FieldSpec): boolean {
@@ -128,18 +125,22 @@ function optional(field: FieldSpec): fc.Arbitrary<unknown> {
 }
 
 /** A configuration before the documented cross-field rules are applied (see normalise). */
-export function rawConfigArb(): fc.Arbitrary<RawConfig> {
-    return fc.record(Object.fromEntries(GENERATED.map((f) => [f.input, optional(f)]))) as fc.Arbitrary<RawConfig>;
+export function rawConfigArb(protocol: Protocol): fc.Arbitrary<RawConfig> {
+    return fc.record(Object.fromEntries(generated(protocol).map((f) => [f.input, optional(f)]))) as fc.Arbitrary<RawConfig>;
 }
 
 /** The value normalise() gives a field that must be set but was drawn unset: the generator's first value, fixed. */
-const FILL: ReadonlyMap<string, unknown> = new Map(GENERATED.map((f) => [f.input, fc.sample(valueArb(f), { seed: 1, numRuns: 1 })[0]]));
+const fills = new Map<FieldSpec, unknown>();
+function fillValue(field: FieldSpec): unknown {
+    if (!fills.has(field)) fills.set(field, fc.sample(valueArb(field), { seed: 1, numRuns: 1 })[0]);
+    return fills.get(field);
+}
 
 export interface Identity {
     readonly pool: Pool;
     readonly loadBalancerId: string;
     readonly listenerPort: number;
-    /** The resource's URN (TcpListener hands it over as `__program`; the ownership tag is derived from it). */
+    /** The resource's URN (the resource hands it over as `__program`; the ownership tag is derived from it). */
     readonly urn: string;
     /** Service-managed tags the case will attach: user tags leave room for them under the limit of 20. */
     readonly serviceTags: number;
@@ -153,34 +154,38 @@ export function resolve(field: FieldSpec, value: unknown, pool: Pool): unknown {
 }
 
 /** The value a field takes on the service when the program leaves it unset (undefined when there is none). */
-export function effective(config: Config, name: string): unknown {
-    return config[name] ?? FIELD_BY_INPUT.get(name)?.serviceDefault;
+export function effective(protocol: Protocol, config: Config, name: string): unknown {
+    return config[name] ?? protocol.fieldByInput.get(name)?.serviceDefault;
 }
 
 /**
  * A configuration that is valid by the documented contract: the generated fields that are present, then
  * - required rows are set; a row with appliesWhen is dropped when its condition does not hold, and set (to a
  *   fixed generated value) when it is requiredWhenApplies and the condition holds;
- * - backendServerPort is required unless vServerGroupId is set; vServerGroupId and masterSlaveServerGroupId
- *   exclude each other (the API page; the table has no data for pairs);
- * - a connect timeout the program writes is not below the interval it writes (the service would store the
- *   interval as the timeout, so the two written values would contradict each other; one of them alone is fine);
+ * - a row that excludes another (notWith: the two kinds of server group) is dropped when the other is set, and a
+ *   row required unless another is set (requiredUnless: backendServerPort without vServerGroupId) is set;
+ * - a row the service raises to another's value (atLeast: the connect timeout to the interval) is not written
+ *   below the other when both are written (the two written values would contradict each other; one alone is fine);
  * - user tags leave room for the ownership tag and any service-managed tags (20 in all).
  */
-export function normalise(raw: RawConfig, id: Identity): Config {
+export function normalise(protocol: Protocol, raw: RawConfig, id: Identity): Config {
+    const fields = generated(protocol);
     const config: Config = {};
-    for (const f of GENERATED) if (raw[f.input] !== undefined) config[f.input] = resolve(f, raw[f.input], id.pool);
-    const restore = (name: string) => (config[name] = resolve(FIELD_BY_INPUT.get(name)!, FILL.get(name), id.pool));
+    for (const f of fields) if (raw[f.input] !== undefined) config[f.input] = resolve(f, raw[f.input], id.pool);
+    const restore = (name: string) => {
+        const field = protocol.field(name);
+        config[name] = resolve(field, fillValue(field), id.pool);
+    };
 
-    if (config.vServerGroupId !== undefined) delete config.masterSlaveServerGroupId;
-    if (config.backendServerPort === undefined && config.vServerGroupId === undefined) restore("backendServerPort");
+    for (const f of fields) if (f.notWith && config[f.notWith.field] !== undefined) delete config[f.input];
+    for (const f of fields) if (f.requiredUnless && config[f.input] === undefined && config[f.requiredUnless] === undefined) restore(f.input);
     // Conditions may depend on fields that are themselves conditional: settle until nothing changes.
     for (let changed = true; changed;) {
         changed = false;
-        for (const f of GENERATED) {
+        for (const f of fields) {
             const when = f.appliesWhen;
             if (!when) continue;
-            const holds = effective(config, when.field) === when.equals;
+            const holds = effective(protocol, config, when.field) === when.equals;
             if (!holds && config[f.input] !== undefined) {
                 delete config[f.input];
                 changed = true;
@@ -190,9 +195,11 @@ export function normalise(raw: RawConfig, id: Identity): Config {
             }
         }
     }
-    const timeout = config.healthCheckConnectTimeout;
-    const interval = config.healthCheckInterval;
-    if (typeof timeout === "number" && typeof interval === "number" && timeout < interval) config.healthCheckConnectTimeout = interval;
+    for (const f of fields) {
+        const value = config[f.input];
+        const floor = f.atLeast === undefined ? undefined : config[f.atLeast];
+        if (typeof value === "number" && typeof floor === "number" && value < floor) config[f.input] = floor;
+    }
 
     const room = MAX_USER_TAGS - id.serviceTags;
     if (config.tags && Object.keys(config.tags).length > room) {
@@ -206,8 +213,10 @@ export function normalise(raw: RawConfig, id: Identity): Config {
 
 // ---- out-of-band changes ----
 
-/** Fields a SetLoadBalancerTCPListenerAttribute call can change. */
-export const SETTABLE: readonly FieldSpec[] = GENERATED.filter((f) => f.api?.set !== undefined);
+/** Fields the protocol's Set...Attribute call can change. */
+export function settable(protocol: Protocol): readonly FieldSpec[] {
+    return generated(protocol).filter((f) => f.api?.set !== undefined);
+}
 
 export type OutOfBand =
     | { readonly kind: "set"; readonly field: string; readonly value: unknown; readonly companions: RawConfig }
@@ -217,11 +226,11 @@ export type OutOfBand =
     | { readonly kind: "detach" }
     | { readonly kind: "service-tag"; readonly key: string; readonly value: string };
 
-export function outOfBandArb(): fc.Arbitrary<OutOfBand> {
-    const tags = FIELD_BY_INPUT.get("tags")!;
+export function outOfBandArb(protocol: Protocol): fc.Arbitrary<OutOfBand> {
+    const tags = protocol.field("tags");
     const tag = tagsArb(tags).map((t) => Object.entries(t)[0]).filter((e): e is [string, string] => e !== undefined);
     return fc.oneof(
-        { arbitrary: fc.constantFrom(...SETTABLE).chain(setArb), weight: 4 },
+        { arbitrary: fc.constantFrom(...settable(protocol)).chain((f) => setArb(protocol, f)), weight: 4 },
         { arbitrary: fc.constant({ kind: "status" as const }), weight: 1 },
         { arbitrary: tag.map(([key, value]) => ({ kind: "tag-add" as const, key, value })), weight: 1 },
         { arbitrary: fc.nat({ max: 30 }).map((index) => ({ kind: "tag-remove" as const, index })), weight: 1 },
@@ -238,24 +247,24 @@ export function outOfBandArb(): fc.Arbitrary<OutOfBand> {
 }
 
 /** Rows that must come along when `field` takes the value that makes them apply (aclStatus on -> aclId, aclType). */
-function companionsOf(field: FieldSpec): FieldSpec[] {
-    return SETTABLE.filter((g) => g.appliesWhen?.field === field.input && g.requiredWhenApplies);
+function companionsOf(protocol: Protocol, field: FieldSpec): FieldSpec[] {
+    return settable(protocol).filter((g) => g.appliesWhen?.field === field.input && g.requiredWhenApplies);
 }
 
-function setArb(field: FieldSpec): fc.Arbitrary<OutOfBand> {
-    const companions = fc.record(Object.fromEntries(companionsOf(field).map((g) => [g.input, valueArb(g)]))) as fc.Arbitrary<RawConfig>;
-    // A row with a clear value (the probe port's -520) can also be cleared out of band.
+function setArb(protocol: Protocol, field: FieldSpec): fc.Arbitrary<OutOfBand> {
+    const companions = fc.record(Object.fromEntries(companionsOf(protocol, field).map((g) => [g.input, valueArb(g)]))) as fc.Arbitrary<RawConfig>;
+    // A row with a clear value (the probe port's -520, UDP's empty probe string) can also be cleared out of band.
     const value = field.resetValue === undefined ? valueArb(field) : fc.oneof(valueArb(field), fc.constant(field.resetValue));
     return fc.record({ kind: fc.constant("set" as const), field: fc.constant(field.input), value, companions });
 }
 
-/** SetLoadBalancerTCPListenerAttribute parameters for an out-of-band change of `field` (plus what it needs). */
-export function setParamsFor(change: Extract<OutOfBand, { kind: "set" }>, pool: Pool): Record<string, unknown> {
-    const field = FIELD_BY_INPUT.get(change.field)!;
+/** The protocol's Set...Attribute parameters for an out-of-band change of `field` (plus what it needs). */
+export function setParamsFor(protocol: Protocol, change: Extract<OutOfBand, { kind: "set" }>, pool: Pool): Record<string, unknown> {
+    const field = protocol.field(change.field);
     const value = resolve(field, change.value, pool);
     const params: Record<string, unknown> = { [field.api!.set!]: value };
     if (field.setSwitch) params[field.setSwitch] = "on";
-    for (const g of companionsOf(field)) {
+    for (const g of companionsOf(protocol, field)) {
         if (g.appliesWhen!.equals === value) params[g.api!.set!] = resolve(g, change.companions[g.input], pool);
     }
     return params;
@@ -291,23 +300,23 @@ function rarelySome<T>(oneIn: number, value: fc.Arbitrary<T>): fc.Arbitrary<T | 
     return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(null), weight: oneIn - 1 }, { arbitrary: value, weight: 1 });
 }
 
-export function caseArb(): fc.Arbitrary<CaseInput> {
+export function caseArb(protocol: Protocol): fc.Arbitrary<CaseInput> {
     return fc.record({
-        a: rawConfigArb(),
-        changes: fc.record(Object.fromEntries(GENERATED.map((f) => [f.input, rarelySome(7, optional(f).map((to): FieldChange => ({ to })))]))) as
+        a: rawConfigArb(protocol),
+        changes: fc.record(Object.fromEntries(generated(protocol).map((f) => [f.input, rarelySome(7, optional(f).map((to): FieldChange => ({ to })))]))) as
             fc.Arbitrary<Record<string, FieldChange | null>>,
-        independent: rarelySome(5, rawConfigArb()),
+        independent: rarelySome(5, rawConfigArb(protocol)),
         movePort: rarely(10),
-        outOfBand: fc.array(outOfBandArb(), { maxLength: 3 }),
+        outOfBand: fc.array(outOfBandArb(protocol), { maxLength: 3 }),
         refresh: rarely(4),
         regionless: rarely(12),
     });
 }
 
 /** B's raw configuration: A with the changed fields drawn anew, or B's own. */
-export function rawB(input: CaseInput): RawConfig {
+export function rawB(protocol: Protocol, input: CaseInput): RawConfig {
     if (input.independent) return input.independent;
-    return Object.fromEntries(GENERATED.map((f) => [f.input, input.changes[f.input] ? input.changes[f.input]!.to : input.a[f.input]]));
+    return Object.fromEntries(generated(protocol).map((f) => [f.input, input.changes[f.input] ? input.changes[f.input]!.to : input.a[f.input]]));
 }
 
 /** Number of service-managed tags the case attaches (distinct keys). */
@@ -316,8 +325,8 @@ export function serviceTagCount(input: CaseInput): number {
 }
 
 /** The present fields of a raw configuration, for readable counterexamples. */
-export function showRaw(raw: RawConfig): string {
-    const present = GENERATED.filter((f) => raw[f.input] !== undefined).map((f) => `${f.input}: ${JSON.stringify(raw[f.input])}`);
+export function showRaw(protocol: Protocol, raw: RawConfig): string {
+    const present = generated(protocol).filter((f) => raw[f.input] !== undefined).map((f) => `${f.input}: ${JSON.stringify(raw[f.input])}`);
     return `{ ${present.join(", ")} }`;
 }
 

@@ -1,19 +1,15 @@
-// What the service must show for a desired configuration, read from the field table: every field with a
+// What the service must show for a desired configuration, read from the protocol's field table: every field with a
 // Describe name that applies under the configuration is compared, an unset field against the row's service
-// default (or "not reported" when the row has none), canonical spellings mapped ("$_ip" -> ""); a row the
-// service hides at times (notReportedWith) is compared only when the service shows it. One service rule is not table data
-// and is written out here: a connect timeout below the interval is stored as the interval (emulator/MODEL.md,
-// "Timeout quirk"). Also: which changes permit a replacement, and whether refreshed outputs tell the truth.
+// default (or "not reported" when the row has none), canonical spellings mapped ("$_ip" -> ""), a value below the
+// row it is raised to (atLeast: the connect timeout below the interval, emulator/MODEL.md "Timeout quirk") as that
+// row's value; a row the service hides at times (notReportedWith) is compared only when the service shows it. Also:
+// which changes permit a replacement, and whether refreshed outputs tell the truth.
 import { writableDefault } from "../../provider/core/defaults";
 import { FieldSpec, OWNER_TAG_KEY } from "../../provider/core/fields";
-import { TCP } from "../../provider/protocols";
+import { Protocol } from "../../provider/core/protocol";
 import { contextOf } from "../../provider/pulumi/program-facts";
 import { DescribeBody, SERVICE_TAG_PREFIXES } from "../support/property-world";
 import { Config, effective } from "./arbitraries";
-
-const FIELDS = TCP.fields;
-const CONFIG_FIELDS = TCP.configFields;
-
 
 export const ABSENT = "(not reported)";
 
@@ -24,7 +20,9 @@ export interface Mismatch {
 }
 
 /** Fields compared with the Describe answer (status and tags are compared on their own). */
-const DESCRIBED: readonly FieldSpec[] = CONFIG_FIELDS.filter((f) => f.api?.describe !== undefined && f.input !== "status");
+function described(protocol: Protocol): readonly FieldSpec[] {
+    return protocol.configFields.filter((f) => f.api?.describe !== undefined && f.input !== "status");
+}
 
 /** The rows the service hides this field behind (notReportedWith may name one row or, later, several). */
 export function hiddenBy(field: FieldSpec): readonly string[] {
@@ -32,9 +30,9 @@ export function hiddenBy(field: FieldSpec): readonly string[] {
     return w === undefined ? [] : typeof w === "string" ? [w] : w;
 }
 
-export function applies(config: Config, field: FieldSpec): boolean {
+export function applies(protocol: Protocol, config: Config, field: FieldSpec): boolean {
     const when = field.appliesWhen;
-    return !when || effective(config, when.field) === when.equals;
+    return !when || effective(protocol, config, when.field) === when.equals;
 }
 
 export function isServiceTag(key: string): boolean {
@@ -49,8 +47,8 @@ function normalised(field: FieldSpec, raw: unknown): unknown {
 }
 
 /** The Describe answer in input names, normalised by the rows' kinds; ABSENT for what it leaves out. */
-export function liveValues(body: DescribeBody): Record<string, unknown> {
-    return Object.fromEntries(DESCRIBED.map((f) => [f.input, normalised(f, body[f.api!.describe!])]));
+export function liveValues(protocol: Protocol, body: DescribeBody): Record<string, unknown> {
+    return Object.fromEntries(described(protocol).map((f) => [f.input, normalised(f, body[f.api!.describe!])]));
 }
 
 export function liveTags(body: DescribeBody): Record<string, string> {
@@ -66,25 +64,25 @@ export function settled(status: unknown): string {
 }
 
 /** The value the service should show for a field under the configuration. */
-export function expectedValue(config: Config, field: FieldSpec): unknown {
+export function expectedValue(protocol: Protocol, config: Config, field: FieldSpec): unknown {
     const set = config[field.input];
     const canonical = typeof set === "string" && field.reportedAs && Object.prototype.hasOwnProperty.call(field.reportedAs, set);
-    const value = canonical ? field.reportedAs![set as string] : effective(config, field.input);
-    if (field.input === "healthCheckConnectTimeout") {
-        const interval = effective(config, "healthCheckInterval");
-        if (typeof value === "number" && typeof interval === "number" && value < interval) return interval;
+    const value = canonical ? field.reportedAs![set as string] : effective(protocol, config, field.input);
+    if (field.atLeast !== undefined) {
+        const floor = effective(protocol, config, field.atLeast);
+        if (typeof value === "number" && typeof floor === "number" && value < floor) return floor;
     }
     return value === undefined ? ABSENT : value;
 }
 
 /** Fields where the live listener differs from the configuration (tags: all tags, service-managed ones kept). */
-export function liveMismatches(config: Config, body: DescribeBody, serviceTags: Record<string, string>): Mismatch[] {
-    const live = liveValues(body);
+export function liveMismatches(protocol: Protocol, config: Config, body: DescribeBody, serviceTags: Record<string, string>): Mismatch[] {
+    const live = liveValues(protocol, body);
     const out: Mismatch[] = [];
-    for (const f of DESCRIBED) {
-        if (!applies(config, f)) continue;
+    for (const f of described(protocol)) {
+        if (!applies(protocol, config, f)) continue;
         if (hiddenBy(f).some((other) => config[other] !== undefined)) continue;
-        const want = expectedValue(config, f);
+        const want = expectedValue(protocol, config, f);
         const got = live[f.input];
         // A row the service hides at times (backendServerPort behind a server group) cannot be seen when hidden.
         if (got === ABSENT && hiddenBy(f).length > 0) continue;
@@ -93,7 +91,7 @@ export function liveMismatches(config: Config, body: DescribeBody, serviceTags: 
     const wantTags: Record<string, string> = { ...((config.tags as Record<string, string>) ?? {}), [OWNER_TAG_KEY]: String(contextOf(config).owner), ...serviceTags };
     const gotTags = liveTags(body);
     if (canonical(wantTags) !== canonical(gotTags)) out.push({ field: "tags", want: wantTags, got: gotTags });
-    const wantStatus = effective(config, "status");
+    const wantStatus = effective(protocol, config, "status");
     if (settled(body.Status) !== wantStatus) out.push({ field: "status", want: wantStatus, got: body.Status });
     return out;
 }
@@ -107,9 +105,9 @@ function canonical(tags: Record<string, string>): string {
  * whose effective value changed, or an in-place row whose replacesWhen says the service cannot make this change.
  * (Out-of-band changes cannot touch these: the service has no Set for them and refuses such scheduler changes.)
  */
-export function replacementFields(a: Config, b: Config, defaults: Record<string, unknown>): string[] {
+export function replacementFields(protocol: Protocol, a: Config, b: Config, defaults: Record<string, unknown>): string[] {
     const value = (c: Config, f: FieldSpec) => c[f.input] ?? f.serviceDefault ?? defaults[f.input];
-    return FIELDS.filter((f) => {
+    return protocol.fields.filter((f) => {
         const from = value(a, f);
         const to = value(b, f);
         if (f.change === "replace" || f.change === "replace-delete-first") return from !== to;
@@ -121,14 +119,14 @@ export function replacementFields(a: Config, b: Config, defaults: Record<string,
  * Where refreshed outputs disagree with what the service shows: a reported field must be recorded as reported,
  * a field the service does not report must not be recorded (unless it is a row the service hides at times), user tags as tagged (the ownership tag is the provider's own, not an output), the status as settled.
  */
-export function refreshMismatches(outputs: Record<string, unknown>, body: DescribeBody): Mismatch[] {
-    const live = liveValues(body);
+export function refreshMismatches(protocol: Protocol, outputs: Record<string, unknown>, body: DescribeBody): Mismatch[] {
+    const live = liveValues(protocol, body);
     const out: Mismatch[] = [];
-    for (const f of DESCRIBED) {
+    for (const f of described(protocol)) {
         // A field that does not take effect on the listener (its health check type, its draining) is not an output.
         const when = f.appliesWhen;
         const condition = when ? live[when.field] : undefined;
-        if (when && (condition === ABSENT ? FIELDS.find((c) => c.input === when.field)?.serviceDefault : condition) !== when.equals) {
+        if (when && (condition === ABSENT ? protocol.fieldByInput.get(when.field)?.serviceDefault : condition) !== when.equals) {
             if (outputs[f.input] !== undefined) out.push({ field: f.input, want: "(not recorded: not in effect)", got: outputs[f.input] });
             continue;
         }

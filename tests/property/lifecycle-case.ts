@@ -1,22 +1,20 @@
-// One case of the lifecycle property, run as the engine runs it: up(A), out-of-band changes through the SDK,
+// One case of the lifecycle property for one protocol, run as the engine runs it: up(A), out-of-band changes through the SDK,
 // optionally a refresh, up(B), then a preview. Returns what it found, each finding with a signature that names
 // the property and the field or API code involved, so that runs can be grouped by distinct defect.
 import { PROGRAM_KEY } from "../../provider/core/context";
 import { OWNER_TAG_KEY } from "../../provider/core/fields";
-import { TCP } from "../../provider/protocols";
+import { Protocol } from "../../provider/core/protocol";
 import { ProviderHost } from "../harness/host";
 import { PropertyMap } from "../harness/encoding";
 import { EngineSteps, StepFailure, UpResult } from "../support/engine-steps";
-import { DescribeBody, Lane, PropertyWorld, REGION } from "../support/property-world";
+import { DescribeBody, Lane, REGION } from "../support/property-world";
+import { ProtocolWorld } from "../support/protocol-world";
+import { typeOf } from "../support/resource-facts";
 import { CaseInput, Config, OutOfBand, normalise, rawB, serviceTagCount, setParamsFor } from "./arbitraries";
 import { Mismatch, isServiceTag, liveMismatches, liveTags, refreshMismatches, replacementFields } from "./expectations";
 
-const FIELD_BY_INPUT = TCP.fieldByInput;
-
-
 export const PROJECT = "property";
 export const STACK = "test";
-export const TYPE = "pulumi-nodejs:dynamic/slb:TcpListener";
 
 export interface Finding {
     /** Property and what it is about, e.g. "live-mismatch:healthCheckUri" or "up(B)-failed:update:TagCountLimit". */
@@ -31,7 +29,8 @@ export interface CaseReport {
 }
 
 export interface CaseContext {
-    readonly world: PropertyWorld;
+    readonly protocol: Protocol;
+    readonly world: ProtocolWorld;
     readonly host: ProviderHost;
     /** A provider process configured without any region (stack config and environment). */
     readonly regionless: ProviderHost;
@@ -40,6 +39,13 @@ export interface CaseContext {
 
 /** Ports handed out to cases: every case (and every moved listener) gets a port no earlier case used. */
 let nextPort = 1000;
+
+/** The next port no case used that the protocol allows (UDP keeps 4789 and 4790, which long runs reach). */
+function freshPort(protocol: Protocol): number {
+    const check = protocol.field("listenerPort").check as ((port: number) => string | undefined) | undefined;
+    while (check?.(nextPort) !== undefined) nextPort++;
+    return nextPort++;
+}
 let nextCase = 0;
 
 function show(value: unknown): string {
@@ -60,7 +66,7 @@ function apiCode(message: string): string {
     const m = /\(([A-Z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)*)(?:, request id [^)]*)?\)/.exec(message) ?? /failed: ([A-Z][A-Za-z0-9.]+):/.exec(message);
     if (m) return m[1];
     if (/cannot change in place/.test(message)) return "cannot-change-in-place";
-    if (/Invalid TcpListener inputs/.test(message)) return "create-refused-inputs";
+    if (/Invalid \w+Listener inputs/.test(message)) return "create-refused-inputs";
     return message.split(/[:.]/)[0].slice(0, 40);
 }
 
@@ -79,7 +85,7 @@ function program(config: Config, providerText: string): PropertyMap {
 
 /** Applies one out-of-band change through the SDK; returns what happened, for the story. */
 async function applyOutOfBand(ctx: CaseContext, lane: Lane, port: number, change: OutOfBand): Promise<string> {
-    const { world } = ctx;
+    const { world, protocol } = ctx;
     const body = await world.settled(lane, port);
     if (!body) return `${change.kind}: skipped, no listener`;
     const key = { RegionId: REGION, LoadBalancerId: lane.lbId, ListenerPort: port };
@@ -88,15 +94,15 @@ async function applyOutOfBand(ctx: CaseContext, lane: Lane, port: number, change
     let call: () => Promise<unknown>;
     switch (change.kind) {
         case "set": {
-            const params = setParamsFor(change, lane.pool);
+            const params = setParamsFor(protocol, change, lane.pool);
             what = `Set ${show(params)}`;
-            call = () => world.slb.call("SetLoadBalancerTCPListenerAttribute", { ...key, ...params });
+            call = () => world.slb.call(protocol.spec.actions.set, { ...key, ...params });
             break;
         }
         case "status": {
             const action = body.Status === "running" ? "StopLoadBalancerListener" : "StartLoadBalancerListener";
             what = action.replace("LoadBalancerListener", "");
-            call = () => world.slb.call(action, { ...key, ListenerProtocol: "tcp" });
+            call = () => world.slb.call(action, { ...key, ListenerProtocol: protocol.name });
             break;
         }
         case "tag-add":
@@ -113,10 +119,10 @@ async function applyOutOfBand(ctx: CaseContext, lane: Lane, port: number, change
             break;
         }
         case "detach": {
-            const group = FIELD_BY_INPUT.get(body.VServerGroupId ? "vServerGroupId" : "masterSlaveServerGroupId")!;
+            const group = protocol.field(body.VServerGroupId ? "vServerGroupId" : "masterSlaveServerGroupId");
             if (!body.VServerGroupId && !body.MasterSlaveServerGroupId) return "Detach: skipped, no group";
             what = `Detach ${group.input}`;
-            call = () => world.slb.call("SetLoadBalancerTCPListenerAttribute", { ...key, [group.setSwitch!]: "off" });
+            call = () => world.slb.call(protocol.spec.actions.set, { ...key, [group.setSwitch!]: "off" });
             break;
         }
         case "service-tag":
@@ -134,15 +140,15 @@ async function applyOutOfBand(ctx: CaseContext, lane: Lane, port: number, change
 
 /** Runs one case on a lane; the lane's load balancer is empty again afterwards. */
 export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): Promise<CaseReport> {
-    const { world, host } = ctx;
+    const { world, host, protocol } = ctx;
     const caseNo = nextCase++;
-    const name = `l${caseNo}`;
-    const urn = `urn:pulumi:${STACK}::${PROJECT}::${TYPE}::${name}`;
+    const name = `${protocol.name}${caseNo}`;
+    const urn = `urn:pulumi:${STACK}::${PROJECT}::${typeOf(protocol)}::${name}`;
     const serviceTags = serviceTagCount(input);
-    const portA = nextPort++;
-    const portB = input.movePort ? nextPort++ : portA;
-    const a = normalise(input.a, { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portA, urn, serviceTags });
-    const b = normalise(rawB(input), { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portB, urn, serviceTags });
+    const portA = freshPort(protocol);
+    const portB = input.movePort ? freshPort(protocol) : portA;
+    const a = normalise(protocol, input.a, { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portA, urn, serviceTags });
+    const b = normalise(protocol, rawB(protocol, input), { pool: lane.pool, loadBalancerId: lane.lbId, listenerPort: portB, urn, serviceTags });
     const engine = new EngineSteps(host, urn);
     const findings: Finding[] = [];
     const story: string[] = [`case ${name} on ${lane.lbId}`, `A = ${showConfig(a)}`, `B = ${showConfig(b)}`];
@@ -170,7 +176,7 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
                 const body = await world.describe(lane, portA);
                 if (!refreshed) find("refresh-dropped", "refresh dropped a listener that exists");
                 else if (body) {
-                    for (const m of refreshMismatches(refreshed.outputs, body)) find(`refresh-stale:${m.field}`, showMismatch(m));
+                    for (const m of refreshMismatches(protocol, refreshed.outputs, body)) find(`refresh-stale:${m.field}`, showMismatch(m));
                 }
             } catch (e) {
                 find(failureSignature("refresh", e), (e as Error).message);
@@ -198,7 +204,7 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
             return { findings, story };
         }
         if (up.op === "replace") {
-            const permitted = replacementFields(a, b, { regionId: REGION });
+            const permitted = replacementFields(protocol, a, b, { regionId: REGION });
             if (permitted.length === 0) {
                 find(`needless-replacement:${up.diff!.replaces.join(",")}`, `diff planned a replacement on [${up.diff!.replaces.join(", ")}] but no field that needs one changed`);
             }
@@ -222,7 +228,7 @@ export async function runCase(ctx: CaseContext, lane: Lane, input: CaseInput): P
             find("listener-absent", `no listener on port ${portB} after up(B)`);
         } else {
             // A replacement is a new listener: the platform's tags stayed on the old one.
-            for (const m of liveMismatches(b, body, up.op === "replace" ? {} : attached)) {
+            for (const m of liveMismatches(protocol, b, body, up.op === "replace" ? {} : attached)) {
                 if (m.field !== "tags") find(`live-mismatch:${m.field}`, showMismatch(m));
                 else {
                     const delta = tagDelta(m);

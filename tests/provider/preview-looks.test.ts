@@ -60,6 +60,14 @@ describe("check(): what only the service knows, seen in the preview", function (
         expect(fx.calls()).to.equal(0);
     });
 
+    it("looks at nothing for a listener recorded by 0.1.0, whose inputs have no region (its tag removed outside is drift, not a taken port)", async () => {
+        await byHand(80);
+        fx.resetCalls();
+        const recordedBy010 = { loadBalancerId: fx.lbId, listenerPort: 80, bandwidth: -1, backendServerPort: 8080, owner: "proj/dev/web" };
+        expect((await fx.provider.check(recordedBy010, base)).failures).to.deep.equal([]);
+        expect(fx.calls()).to.equal(0);
+    });
+
     it("a read that fails is a warning, and the preview goes on within the look's bound", async () => {
         const unreachable = configured({
             "alicloud:region": REGION, "alicloud:accessKey": DEFAULT_ACCESS_KEY_ID, "alicloud:secretKey": DEFAULT_ACCESS_KEY_SECRET,
