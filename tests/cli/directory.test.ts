@@ -11,7 +11,7 @@ import * as path from "path";
 import { expect } from "chai";
 import { LiveListener, listenerPorts, readListener, tagsOf } from "../support/listeners";
 import { shBlocks } from "../support/markdown";
-import { admin, slbClient } from "../support/slb-client";
+import { SlbClient, admin, slbClient } from "../support/slb-client";
 import { PulumiCli, ROOT } from "../../scripts/pulumi-cli";
 import { ProjectDir, expectRan, runDocumented } from "./directory";
 import { Concurrent, describeWithCli } from "./lab";
@@ -61,7 +61,7 @@ describeWithCli("the examples as directory programs: npm install from the packed
 
     /** The README's emulator block, then the rest of a user's lifecycle; returns what `check` needs. */
     async function lifecycle(name: string, resource: string, port: number,
-        check: (live: LiveListener, outputs: Record<string, unknown>, ids: string[]) => void) {
+        check: (live: LiveListener, outputs: Record<string, unknown>, ids: string[], slb: SlbClient) => Promise<void> | void, listenerCount = 1) {
         const dir = await installedExample(cli(), name);
         dirs.push(dir);
         const project = projectFile(dir.dir).name;
@@ -87,10 +87,10 @@ describeWithCli("the examples as directory programs: npm install from the packed
 
             expect((await dir.pulumi(["preview", "--expect-no-changes"])).exitCode, "no changes").to.equal(0);
             const refresh = expectRan(await dir.pulumi(["refresh"]));
-            expect(refresh.stdout).to.match(/Resources:\s+2 unchanged/);
+            expect(refresh.stdout).to.match(new RegExp(`Resources:\\s+${listenerCount + 1} unchanged`));
             const outputs = JSON.parse(expectRan(await dir.pulumi(["stack", "output", "--json"])).stdout) as Record<string, unknown>;
             expect(outputs.listenerId).to.equal(`${lbId}:tcp:${port}`);
-            check(live!, outputs, ids);
+            await check(live!, outputs, ids, slb);
 
             expectRan(await dir.pulumi(["destroy"]));
             expect(await listenerPorts(slb, lbId), "nothing left").to.deep.equal([]);
@@ -112,15 +112,19 @@ describeWithCli("the examples as directory programs: npm install from the packed
             expect(outputs).to.deep.include({ status: "running" });
         }));
 
-    scenarios.scenario("examples/full: vServer group and ACL made by `slb-emulator --vserver-group --acl`, HTTP health check, drain, PROXY protocol, tags", () =>
-        lifecycle("full", "api", 443, (live, outputs, [, group, acl]) => {
+    scenarios.scenario("examples/full: vServer group and ACL made by `slb-emulator --vserver-group --acl`, HTTP health check, drain, PROXY protocol, tags; a UDP listener beside it", () =>
+        lifecycle("full", "api", 443, async (live, outputs, [, group, acl], slb) => {
             expect(live).to.include({
                 VServerGroupId: group, AclStatus: "on", AclType: "white", AclId: acl, HealthCheckType: "http", HealthCheckURI: "/healthz",
                 HealthCheckDomain: "api.example.com", ConnectionDrain: "on", ConnectionDrainTimeout: 60, ProxyProtocolV2Enabled: true, Description: "api-tcp-443",
             });
             expect(tagsOf(live)).to.include({ team: "api", env: "dev" });
             expect(outputs).to.deep.include({ status: "running", healthCheck: "http /healthz" });
-        }));
+            // The UDP listener beside it, on port 53.
+            const dns = await slb.call("DescribeLoadBalancerUDPListenerAttribute", { RegionId: "cn-hangzhou", LoadBalancerId: live.LoadBalancerId, ListenerPort: 53 });
+            expect(dns).to.include({ Status: "running", BackendServerPort: 53, HealthCheckReq: "ping", HealthCheckExp: "pong" });
+            expect(tagsOf(dns)).to.include({ team: "dns", "pulumi-owner": "slb-listener-full/dev/dns" });
+        }, 2));
 
     scenarios.scenario("examples/with-alicloud: runs until @pulumi/alicloud's provider plugin is needed, which cannot be had offline", async () => {
         const dir = await installedExample(cli(), "with-alicloud");
