@@ -14,6 +14,7 @@ import { Emulator, startEmulator } from "../emulator";
 import { Engine, OperationResult, secret } from "../tests/harness";
 import { CliStack, RunResult, projectFile } from "../tests/cli/stack";
 import { PulumiCli, describeCli, locateCli, skipRequested } from "./pulumi-cli";
+import { describeEngineMode, engineModeOf } from "./engine-mode";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, SlbClient, slbClient } from "../tests/support/slb-client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     say("SLB TCP listener demo: the root Pulumi program against a local SLB API emulator.");
     const cli = skipRequested() ? undefined : locateCli();
-    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}; the program runs inline through the Automation API.`
+    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}, ${describeEngineMode(engineModeOf())}; the program runs inline through the Automation API.`
         : "Engine: the built-in engine harness (tests/harness). No Pulumi CLI was found: put `pulumi` (v3.146 or newer) on PATH, or build the " +
           "pinned one with `node dist/scripts/pulumi-cli.js` (npm test does), to run the demo on the real engine.");
 
