@@ -142,7 +142,7 @@ export async function fleetFigures(s: FleetSettings): Promise<FleetFigures> {
             parallel: `${sec(onlyMs.parallel)} s (${only.parallel.map((o) => sec(o.wallMs)).join(", ")}), ${only.parallel.reduce((n, o) => n + o.a.total, 0)} calls`,
             met: { serial: undefined, parallel: undefined },
         });
-        const callsText = (ops: Op[]) => `${ops.map((o) => o.a.total).join(", ")} (${byActionText(ops[0].a)})`;
+        const callsText = (ops: Op[]) => ops.map((o) => `${o.a.total} (${byActionText(o.a)})`).join("; ");
         const maxCalls = (ops: Op[]) => Math.max(...ops.map((o) => o.a.total));
         rows.push({
             figure: `no-op preview of ${FLEET.n} listeners on ${FLEET.lbs} LBs: calls (each run)`, target: `≤ ${MAX_FLEET_CALLS}`, before: BEFORE.previewCalls,
@@ -158,13 +158,26 @@ export async function fleetFigures(s: FleetSettings): Promise<FleetFigures> {
             met: { serial: wall("serial") <= onlyMs.serial + WALL_MARGIN_MS, parallel: wall("parallel") <= onlyMs.parallel + WALL_MARGIN_MS },
         });
 
-        s.progress(`figure 6: refresh of ${FLEET.n}, both engine modes`);
-        const refresh = await both((mode) => measure(world, fleet, `refresh ${mode}`, engineModeEnv(mode), () => fleet.refresh()));
+        s.progress(`figure 6: refresh of ${FLEET.n}, then a no-op up twice, both engine modes`);
+        // Each refresh is followed by the same no-op up twice: the first after a refresh pays for whatever the refresh
+        // recorded differently from the program (every resource's state written again), the second does not.
+        const afterRefresh = await both(async (mode) => {
+            const refreshed = await measure(world, fleet, `refresh ${mode}`, engineModeEnv(mode), () => fleet.refresh());
+            const first = await measure(world, fleet, `up after refresh ${mode}`, engineModeEnv(mode), () => fleet.up());
+            const again = await measure(world, fleet, `up again ${mode}`, engineModeEnv(mode), () => fleet.up());
+            return { refreshed, first, again };
+        });
+        const refresh = mapModes(afterRefresh, (x) => x.refreshed);
         const refreshText = (o: Op) => `${o.a.total} (${byActionText(o.a)}); wall ${sec(o.wallMs)} s`;
         rows.push({
             figure: `refresh of ${FLEET.n} on ${FLEET.lbs} LBs: calls`, target: `≤ ${MAX_FLEET_CALLS}`, before: BEFORE.refreshCalls,
             serial: refreshText(refresh.serial), parallel: refreshText(refresh.parallel),
             met: { serial: refresh.serial.a.total <= MAX_FLEET_CALLS, parallel: refresh.parallel.a.total <= MAX_FLEET_CALLS },
+        });
+        const upsText = (x: typeof afterRefresh.serial) => `${sec(x.first.wallMs)} s / ${sec(x.again.wallMs)} s (${x.first.a.total} / ${x.again.a.total} calls)`;
+        rows.push({
+            figure: `no-op up of ${FLEET.n}: right after the refresh / once more: wall (calls)`, target: "", before: "",
+            serial: upsText(afterRefresh.serial), parallel: upsText(afterRefresh.parallel), met: { serial: undefined, parallel: undefined },
         });
 
         s.progress(`figure 6: up repairing 1 drifted listener of ${FLEET.n}, both engine modes`);
@@ -177,7 +190,8 @@ export async function fleetFigures(s: FleetSettings): Promise<FleetFigures> {
             if (live.EstablishedTimeout !== 900) problems.push(`up repairing (${mode}) left EstablishedTimeout at ${String(live.EstablishedTimeout)}`);
             return { ...o, lines: driftLines(o.r).length, updates: o.r.steps.filter((x) => x.phase === "done" && x.op === "update").length };
         });
-        const repairText = (o: typeof repair.serial) => `${o.a.total} (${byActionText(o.a)}); ${o.lines} drift line(s), ${o.updates} update(s); wall ${sec(o.wallMs)} s`;
+        const repairText = (o: typeof repair.serial) => `${o.a.total} (${byActionText(o.a)}); ${o.lines} drift line(s), ${o.updates} update(s); ` +
+            `wall ${sec(o.wallMs)} s, API span ${sec(o.a.spanMs)} s`;
         rows.push({
             figure: `up repairing 1 drifted listener of ${FLEET.n}: calls`, target: `≤ ${MAX_REPAIR_CALLS}; 1 drift line, 1 update`, before: BEFORE.repairCalls,
             serial: repairText(repair.serial), parallel: repairText(repair.parallel),
@@ -207,7 +221,7 @@ export async function fleetFigures(s: FleetSettings): Promise<FleetFigures> {
         raw.fleet = {
             look: summary(look), engineOnlyMs: mapModes(only, (ops) => ops.map((o) => o.wallMs)),
             noop: mapModes(noop, (ops) => ops.map((o) => ({ wallMs: o.wallMs, calls: o.a.total, byAction: o.a.byAction, spanMs: o.a.spanMs }))),
-            refresh: summary(refresh), repair: mapModes(repair, (o) => ({ ...brief(o), driftLines: o.lines, updates: o.updates })), slow: summary(slow),
+            refresh: summary(refresh), upAfterRefresh: mapModes(afterRefresh, (x) => ({ first: brief(x.first), again: brief(x.again) })), repair: mapModes(repair, (o) => ({ ...brief(o), driftLines: o.lines, updates: o.updates })), slow: summary(slow),
         };
     } finally {
         fleet.close();
