@@ -5,14 +5,15 @@ import { integerFlag, parseFlags, UsageError, validatedFlag } from "../emulator/
 import { validateFaultSettings } from "../emulator/faults";
 
 /** The figures the benchmark prints (bench/run.ts); --only picks among them. */
-export const FIGURE_NUMBERS: readonly number[] = [1, 2, 3, 4, 5, 6];
+export const FIGURE_NUMBERS: readonly number[] = [1, 2, 3, 4, 5, 6, 7];
 
 export const USAGE = `Usage: npm run bench -- [options]
 
 Benchmark (not a test): SLB API calls per operation, wall time of up / preview / destroy against the lower bound
 the service sets, and the provider's footprint, all through the engine harness against the emulator.
 
-  npm run bench                   figures 1-6 (about 7 minutes; 6: coalesced vs per-listener reads)
+  npm run bench                   figures 1-7 (about 12 minutes; 6: a fleet of 200 through \`pulumi\` in both engine
+                                  modes; 7: coalesced vs per-listener reads)
   npm run bench -- --full         also N=100 listeners on one load balancer (about 1 more minute)
   npm run bench -- --json         the same figures as one JSON document on stdout
 
@@ -21,7 +22,7 @@ Options:
   --transition-ms N    listener starting/configuring/stopping time (default 200)
   --change-ms N        time one configuration change occupies its load balancer, N >= 1 (default 200)
   --qps-limit N        calls per second allowed in figure 3, N >= 1 (default 50)
-  --cold-starts N      provider host cold starts measured in figure 4, N >= 1 (default 5; figure 6 makes 10 of each kind)
+  --cold-starts N      provider host cold starts measured in figure 4, N >= 1 (default 5; figure 7 makes 10 of each kind)
   --child-emulator     run the emulator in its own process
   --only LIST          figures to run, comma-separated from ${FIGURE_NUMBERS.join(",")} (default all)
   --full, --json       see above

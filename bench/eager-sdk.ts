@@ -1,4 +1,4 @@
-// Preloaded into a provider host (NODE_OPTIONS=--require) by figure 6 only: loads the Alibaba Cloud SDK when the
+// Preloaded into a provider host (NODE_OPTIONS=--require) by figure 7 only: loads the Alibaba Cloud SDK when the
 // provider's client module is loaded, as the client's top-level imports did before it loaded the SDK on the first
 // network call. So "before" and "now" of the host's start to its first Check are measured in one run.
 import Module = require("module");

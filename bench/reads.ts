@@ -1,4 +1,4 @@
-// Figure 6 of the benchmark: coalesced reads (DescribeLoadBalancerListeners shared by the reads in flight together)
+// Figure 7 of the benchmark: coalesced reads (DescribeLoadBalancerListeners shared by the reads in flight together)
 // against per-listener reads (SLB_LISTENER_COALESCE_READS=off, one DescribeLoadBalancerTCPListenerAttribute per
 // read), side by side in one run, through the engine harness; and the provider host's start to its first Check with
 // the Alibaba SDK loaded up front (as before it was loaded lazily) and as it is now.
@@ -72,11 +72,11 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
     let firstResource: { urn: string; inputs: PropertyMap } | undefined;
     try {
         const program = listenerProgram(world.specs(FLEET.n, FLEET.lbs));
-        progress(`figure 6: creating ${FLEET.n} listeners on ${FLEET.lbs} load balancers (instant timings)`);
+        progress(`figure 7: creating ${FLEET.n} listeners on ${FLEET.lbs} load balancers (instant timings)`);
         await world.quickly((e) => e.up(program));
         firstResource = world.engine.readState().resources[0];
 
-        progress("figure 6: no-op preview and refresh, coalesced and per-listener");
+        progress("figure 7: no-op preview and refresh, coalesced and per-listener");
         const preview = await per(async (mode) => analyse(check(`preview ${mode}`, await world.measure((e) => e.preview(program, { env: envOf(mode) }))).calls));
         const refresh = await per(async (mode) => analyse(check(`refresh ${mode}`, await world.measure((e) => e.refresh({ env: envOf(mode) }))).calls));
         rows.push({
@@ -88,7 +88,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
             coalesced: callText(refresh.coalesced), perListener: callText(refresh.perListener), met: refresh.coalesced.total <= 4,
         });
 
-        progress(`figure 6: engine-only preview of ${FLEET.n} new listeners (empty stack), median of 3`);
+        progress(`figure 7: engine-only preview of ${FLEET.n} new listeners (empty stack), median of 3`);
         const engineOnlyMs: number[] = [];
         const fleetEngine = world.engine;
         for (let i = 0; i < 3; i++) {
@@ -104,7 +104,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
         for (let i = 0; i < 3; i++) diffsOnlyMs.push(check("diffs-only preview", await world.measure((e) => e.preview(moved))).wallMs);
         const diffsOnly = median(diffsOnlyMs);
 
-        progress(`figure 6: no-op preview of ${FLEET.n} at ${SLOW_QPS} calls/s, coalesced and per-listener`);
+        progress(`figure 7: no-op preview of ${FLEET.n} at ${SLOW_QPS} calls/s, coalesced and per-listener`);
         const slow = await per(async (mode) => {
             await world.emulator.setFaults({ latencyMs: s.latencyMs, qpsLimit: SLOW_QPS });
             await new Promise((r) => setTimeout(r, 1100)); // a fresh one-second window
@@ -125,7 +125,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
             met: slow.coalesced.wallMs <= engineOnly + 500 && slow.coalesced.a.throttled === 0,
         });
 
-        progress(`figure 6: destroy of ${FLEET.n} (coalesced), then re-create and destroy per-listener`);
+        progress(`figure 7: destroy of ${FLEET.n} (coalesced), then re-create and destroy per-listener`);
         const destroy = await per(async (mode) => {
             if (mode === "per-listener") await world.quickly((e) => e.up(program));
             return analyse(check(`destroy ${mode}`, await world.measure((e) => e.destroy({ env: envOf(mode) }))).calls);
@@ -143,7 +143,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
     // -- up of 50 new listeners on one load balancer (and over five)
     const ups: Record<string, unknown> = {};
     for (const UP of UPS) {
-        progress(`figure 6: up of ${UP.n} listeners on ${UP.lbs} load balancer(s), coalesced and per-listener`);
+        progress(`figure 7: up of ${UP.n} listeners on ${UP.lbs} load balancer(s), coalesced and per-listener`);
         const up = await per(async (mode) => {
             const w = await World.start(s.world(UP.lbs));
             try {
@@ -170,7 +170,7 @@ export async function readsFigures(s: ReadsSettings): Promise<ReadsFigures> {
 
     // -- provider host start to first Check: SDK loaded at start (as before) vs on the first network call (now)
     if (firstResource) {
-        progress(`figure 6: provider host start to first Check, ${COLD_STARTS} × 2`);
+        progress(`figure 7: provider host start to first Check, ${COLD_STARTS} × 2`);
         const cold = await coldStarts(firstResource, COLD_STARTS);
         rows.push({
             figure: `host start → first Check answered (median of ${COLD_STARTS}; the Check itself)`, target: "≤ 60 % of before",
@@ -197,7 +197,7 @@ async function inMode<T>(mode: Mode, work: () => Promise<T>): Promise<T> {
     }
 }
 
-/** Preview, refresh and destroy of 200 on 4 LBs, and up of 50 on one, through `pulumi`, both read modes. */
+/** Destroy of 200 on 4 LBs and up of 50 on one, through `pulumi`, both read modes (preview and refresh: figure 6). */
 export async function realEngineReads(cli: PulumiCli, s: ReadsSettings, problems: string[]): Promise<ReadsRow[]> {
     const rows: ReadsRow[] = [];
     const run = async (world: World, what: string, op: () => Promise<RunResult>) => {
@@ -213,15 +213,9 @@ export async function realEngineReads(cli: PulumiCli, s: ReadsSettings, problems
         const world = await World.start(s.world(FLEET.lbs));
         const stack = await CliStack.create({ cli, project: "bench", stack: "reads", program: listenerProgram(world.specs(FLEET.n, FLEET.lbs)), config: stackConfig(world), label: "bench-reads" });
         try {
-            progress(`figure 6, real engine: creating ${FLEET.n} listeners on ${FLEET.lbs} load balancers through pulumi`);
+            progress(`figure 7, real engine: creating ${FLEET.n} listeners on ${FLEET.lbs} load balancers through pulumi`);
             await world.quickly(() => stack.up());
-            for (const [what, op] of [["no-op preview", () => stack.preview()], ["refresh", () => stack.refresh()]] as const) {
-                progress(`figure 6, real engine: ${what} of ${FLEET.n}, coalesced and per-listener`);
-                const c = await inMode("coalesced", () => run(world, what, op));
-                const p = await inMode("per-listener", () => run(world, what, op));
-                rows.push({ figure: `${what} of ${FLEET.n} listeners on ${FLEET.lbs} LBs`, target: "≤ 4 calls", coalesced: text(c), perListener: text(p), met: c.a.total <= 4 });
-            }
-            progress(`figure 6, real engine: destroy of ${FLEET.n}, coalesced and per-listener`);
+            progress(`figure 7, real engine: destroy of ${FLEET.n}, coalesced and per-listener`);
             const c = await inMode("coalesced", () => run(world, "destroy", () => stack.destroy()));
             await world.quickly(() => stack.up());
             const p = await inMode("per-listener", () => run(world, "destroy", () => stack.destroy()));
@@ -235,7 +229,7 @@ export async function realEngineReads(cli: PulumiCli, s: ReadsSettings, problems
     const UP = UPS[0];
     const results: Record<Mode, { wallMs: number; a: ReturnType<typeof analyse> }> = {} as never;
     for (const mode of MODES) {
-        progress(`figure 6, real engine: up of ${UP.n} on ${UP.lbs} load balancer, ${mode}`);
+        progress(`figure 7, real engine: up of ${UP.n} on ${UP.lbs} load balancer, ${mode}`);
         const world = await World.start(s.world(UP.lbs));
         const stack = await CliStack.create({ cli, project: "bench", stack: `up-${mode}`, program: listenerProgram(world.specs(UP.n, UP.lbs)), config: stackConfig(world), label: `bench-reads-up-${mode}` });
         try {
@@ -295,7 +289,7 @@ async function coldStarts(resource: { urn: string; inputs: PropertyMap }, n: num
 }
 
 export function printReads(f: ReadsFigures, say: (line?: string) => void): void {
-    say("### 6. Coalesced reads vs one read per listener (same run)");
+    say("### 7. Coalesced reads vs one read per listener (same run)");
     say();
     say(table(["figure", "target", "coalesced (default)", `per-listener (${Object.entries(PER_LISTENER_READS).map(([k, v]) => `${k}=${v}`).join("")})`, "met"],
         f.rows.map((r) => [r.figure, r.target, r.coalesced, r.perListener, r.met])));
@@ -314,8 +308,8 @@ export function printReads(f: ReadsFigures, say: (line?: string) => void): void 
         say();
         say(table(["figure", "target", "coalesced (default)", "per-listener", "met"], f.engine.rows.map((r) => [r.figure, r.target, r.coalesced, r.perListener, r.met])));
         say();
-        say("The engine sends Check and Diff one resource at a time, so the reads of a preview do not overlap and each is its own call;");
-        say("the reads of a refresh, and the status polls of parallel creates and deletes, do overlap and are shared.");
+        say("The status polls of parallel deletes on different load balancers overlap and are shared; those of a chain of changes on one");
+        say("load balancer come one by one. The fleet's preview and refresh through `pulumi`, in both engine modes, are figure 6.");
         say();
     } else {
         say("No Pulumi CLI here: the real-engine rows of this figure were left out (`node dist/scripts/pulumi-cli.js` builds the pinned one).");

@@ -14,6 +14,8 @@ import { benchArgsOrExit } from "./args";
 import { ReadsFigures, printReads, readsFigures } from "./reads";
 import { Cell, median, pct, ratio, sec, table } from "./table";
 import { EngineRow, engineRows } from "./engine-rows";
+import { FleetFigures, fleetFigures, printFleet } from "./fleet";
+import { describeEngineMode, engineModeOf } from "../scripts/engine-mode";
 import { PulumiCli, describeCli, locateCli, skipRequested } from "../scripts/pulumi-cli";
 import { BUSY_CODES, CallAnalysis, DESCRIBE, LISTING, MAX_LISTENERS_PER_LB, PER_LISTENER_READS, Measured, THROTTLING_CODE, World, WorldSettings, analyse, failuresOf, listenerProgram } from "./world";
 
@@ -324,7 +326,7 @@ async function previewUnderQps(world: World, program: () => unknown): Promise<Pr
     // A fresh one-second window: nothing from the setup counts against the limit.
     await new Promise((r) => setTimeout(r, 1100));
     try {
-        // One read per listener, so that the pacer has a stream to pace (coalesced reads need 1 call here; figure 6).
+        // One read per listener, so that the pacer has a stream to pace (coalesced reads need a few calls here; figures 6 and 7).
         const m = await world.measure((e) => e.preview(program, { env: { ...PER_LISTENER_READS } }));
         expectOk("preview", m);
         const a = analyse(m.calls);
@@ -449,7 +451,7 @@ function printProvider(p: ProviderFigures): void {
     ]));
     say();
     say("The first Check deserializes `__provider` (a small loader) and loads the installed implementation; the Alibaba Cloud SDK is");
-    say("loaded later, on the first API call (figure 6 compares it with loading the SDK with the client module).");
+    say("loaded later, on the first API call (figure 7 compares it with loading the SDK with the client module).");
     say("\"Engine-only\" is the fixed cost of one operation without any API call: a fresh provider host, the program, and a Check per");
     say("resource. It is the \"before 1st call\" part of figures 2, 3 and 5.");
     say();
@@ -510,7 +512,7 @@ async function realEngine(s: ScaleResult, cli: PulumiCli | undefined): Promise<{
         const r = (op === "up" ? s.up : s.destroy).find((x) => x.n === TARGET_N && x.lbs === 1);
         return r && { wallMs: r.wallMs, boundMs: r.boundRoundTripMs };
     };
-    say(`### Real engine: the headline rows through \`pulumi\` (${describeCli(cli)})`);
+    say(`### Real engine: the headline rows through \`pulumi\` (${describeCli(cli)}; ${describeEngineMode(engineModeOf())})`);
     say();
     say(table(["op", "N", "LBs", "harness wall s", "harness / bound", "pulumi wall s", "pulumi / bound", "pulumi API span s", "pulumi before 1st call s",
         "bound s", "calls", "pulumi calls in flight (max)", "busy", "throttled", "failed"],
@@ -523,9 +525,9 @@ async function realEngine(s: ScaleResult, cli: PulumiCli | undefined): Promise<{
     say("Bounds as above: chain × (change + latency) for up and destroy, admitted calls / QPS for the preview. The harness columns are this");
     say("run's rows of figures 2, 3 and 5 (empty when those figures were not run). \"pulumi wall\" is the whole Automation API call: the");
     say("`pulumi` process (its start, the program served from this process, the provider host's start, checkpoints) and, after up, its");
-    say("reads of the stack's outputs and history. The engine calls Check and Diff for one resource at a time (its step generator is");
-    say("sequential; only the resulting creates, updates and deletes run in parallel), so the preview's drift reads never overlap: one Describe");
-    say("in flight, 100 × one round trip, where the harness diffs every resource at once.");
+    say("reads of the stack's outputs and history. The preview reads one listener per call (SLB_LISTENER_COALESCE_READS=off), as in");
+    say("figure 3; by default the engine diffs one resource at a time, so those reads come one after the other (100 × one round trip),");
+    say("where the harness diffs every resource at once.");
     say();
     return { cli: describeCli(cli), rows };
 }
@@ -540,7 +542,8 @@ async function main(): Promise<void> {
         `(none elsewhere), emulator ${SETTINGS.emulator}.`);
     say(`Machine: node ${machine.node}, ${machine.cpus} CPU(s) (${machine.cpuModel}), load average at start ${machine.loadAverage.join(" / ")}.`);
     say("Figures 1-5 go through tests/harness (the engine's part) and @pulumi/pulumi's real dynamic-provider host; one host per operation.");
-    say("The last table repeats the headline rows through the real Pulumi engine (the `pulumi` CLI) when one is available.");
+    say("Figure 6 goes through the real Pulumi engine (the `pulumi` CLI) in both of its diff modes. The last table repeats the headline rows");
+    say(`through \`pulumi\` when one is available, as do figure 7's real-engine rows, in this environment's engine mode: ${describeEngineMode(engineModeOf())}.`);
     say();
 
     const f1 = FIGURES.has(1) || FIGURES.has(4) ? await callsPerOperation() : undefined;
@@ -553,7 +556,13 @@ async function main(): Promise<void> {
     if (FIGURES.has(5)) printDestroy(s.destroy);
     // Located once: each look runs `pulumi version` for every candidate on PATH and hashes the build inputs.
     const cli = skipRequested() ? undefined : locateCli();
-    const reads: ReadsFigures | undefined = FIGURES.has(6)
+    let fleet: FleetFigures | undefined;
+    if (FIGURES.has(6)) {
+        if (cli) fleet = await fleetFigures({ cli, latencyMs: SETTINGS.latencyMs, world: (lbs) => worldSettings(lbs), progress });
+        else say("### 6. A fleet through the real engine\n\nNo Pulumi CLI here: figure 6 needs one (`node dist/scripts/pulumi-cli.js` builds the pinned one).\n");
+    }
+    if (fleet) printFleet(fleet, say);
+    const reads: ReadsFigures | undefined = FIGURES.has(7)
         ? await readsFigures({ latencyMs: SETTINGS.latencyMs, changeMs: SETTINGS.changeMs, world: (lbs) => worldSettings(lbs), cli })
         : undefined;
     if (reads) printReads(reads, say);
@@ -561,6 +570,8 @@ async function main(): Promise<void> {
     const real = FIGURES.has(2) || FIGURES.has(3) || FIGURES.has(5) ? await realEngine(s, cli) : undefined;
 
     const v = [...verdicts(f1 && FIGURES.has(1) ? f1 : undefined, s),
+        ...(fleet?.rows ?? []).filter((r) => r.met.serial !== undefined).flatMap((r) => ([["default engine", r.serial, r.met.serial], ["PULUMI_PARALLEL_DIFF=true", r.parallel, r.met.parallel]] as const)
+            .map(([mode, measured, met]) => ({ target: `fleet, ${mode}: ${r.figure}: ${r.target}`, measured: String(measured), met: met === true }))),
         ...(reads?.rows ?? []).map((r) => ({ target: `${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met })),
         ...(reads?.engine?.rows ?? []).map((r) => ({ target: `real engine: ${r.figure}: ${r.target}`, measured: String(r.coalesced), met: r.met }))];
     const totalMs = performance.now() - started;
@@ -578,6 +589,7 @@ async function main(): Promise<void> {
             preview: s.preview,
             provider: p,
             destroy: FIGURES.has(5) ? s.destroy : undefined,
+            fleet,
             reads: reads ? { rows: reads.rows, engine: reads.engine, raw: reads.raw, problems: reads.problems } : undefined,
             realEngine: real,
             targets: v,

@@ -40,6 +40,10 @@ export interface Backend {
     clearRequests(): Promise<void>;
     setFaults(faults: FaultSettings): Promise<void>;
     setTimings(timings: ModelTimings): Promise<void>;
+    /** The model's state (what the emulator's snapshot() gives). */
+    snapshot(): Promise<unknown>;
+    /** Replaces the model's state: how the benchmark plays what others did on the account (in this process only). */
+    restore(snapshot: unknown): Promise<void>;
     close(): Promise<void>;
 }
 
@@ -52,6 +56,8 @@ export async function inProcessBackend(timings: ModelTimings): Promise<Backend> 
         clearRequests: async () => emulator.clearRequests(),
         setFaults: async (faults) => void emulator.setFaults(faults),
         setTimings: async (t) => emulator.setTimings(t),
+        snapshot: async () => emulator.snapshot(),
+        restore: async (state) => emulator.restore(state),
         close: () => emulator.close(),
     };
 }
@@ -79,6 +85,10 @@ export async function childProcessBackend(timings: ModelTimings): Promise<Backen
         clearRequests: () => api.clearRequests(),
         setFaults: async (faults) => void (await api.setFaults(faults)),
         setTimings: async (t) => void (await api.setTimings(t)),
+        snapshot: () => api.state(),
+        restore: async () => {
+            throw new Error("the emulator's admin API cannot replace its state: use the in-process emulator");
+        },
         close: () => new Promise<void>((resolve) => {
             if (child.exitCode !== null) return resolve();
             child.once("exit", () => resolve());

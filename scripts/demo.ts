@@ -16,6 +16,7 @@ import { Emulator, startEmulator } from "../emulator";
 import { Engine, OperationResult, secret } from "../tests/harness";
 import { DirRun, ProjectDir } from "../tests/cli/directory";
 import { PulumiCli, describeCli, locateCli, skipRequested } from "./pulumi-cli";
+import { describeEngineMode, engineModeOf } from "./engine-mode";
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET, SlbClient, slbClient } from "../tests/support/slb-client";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
     say("SLB TCP listener demo: the root Pulumi program against a local SLB API emulator.");
     const found = skipRequested() ? undefined : locateCli();
     const cli = found?.languageHost ? found : undefined;
-    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}; the root program runs as a directory program (pulumi preview / up in the checkout).`
+    say(cli ? `Engine: the real Pulumi engine, ${describeCli(cli)}, ${describeEngineMode(engineModeOf())}; the root program runs as a directory program (pulumi preview / up in the checkout).`
         : found ? `Engine: the built-in engine harness (tests/harness). ${describeCli(found)} has no Node.js language host to run the program with: ` +
           "install the Pulumi CLI's official distribution, or run `node dist/scripts/pulumi-cli.js` (npm test does), which installs our stand-in."
         : "Engine: the built-in engine harness (tests/harness). No Pulumi CLI was found: put `pulumi` (v3.146 or newer) on PATH, or build the " +
