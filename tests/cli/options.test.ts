@@ -14,7 +14,6 @@ import { stepList } from "./stack";
 const CREATE = "CreateLoadBalancerTCPListener";
 const DELETE = "DeleteLoadBalancerListener";
 
-type Opts = pulumi.CustomResourceOptions;
 const base = (lbId: string, port: number, more: Partial<TcpListenerArgs> = {}): TcpListenerArgs =>
     ({ loadBalancerId: lbId, listenerPort: port, backendServerPort: 8080, bandwidth: -1, ...more });
 
@@ -55,7 +54,8 @@ describeWithCli("resource options and operations through the real Pulumi engine 
     scenarios.scenario("ignoreChanges set every way and in every path form: a change outside Pulumi is reported and left as it is", async () => {
         const l = lab();
         const lbId = await l.loadBalancer("ignore");
-        const both = (port: number) => base(lbId, port, { description: "v1", tags: { app: "web" } });
+        let description = "v1";
+        const both = (port: number) => base(lbId, port, { description, tags: { app: "web" } });
         // name -> [port, how its ignoreChanges is set]; each list covers the description and the tag "tool".
         const ports: Record<string, number> = { ctor: 80, oldopt: 81, oldstack: 82, newopt: 83, newstack: 84, child: 85, late: 86 };
         const program = () => {
@@ -93,7 +93,7 @@ describeWithCli("resource options and operations through the real Pulumi engine 
                 `${idOf(lbId, port)}: tags.tool is "by-hand", want unset (left as it is: ignoreChanges)`,
             ]);
         }
-        const mark = l.mark();
+        let mark = l.mark();
         const up = await stack.up();
         expectOk(up);
         expect(stepList(up).filter((s) => !s.startsWith("same")), "nothing to do").to.deep.equal([]);
@@ -103,6 +103,14 @@ describeWithCli("resource options and operations through the real Pulumi engine 
             expect(live?.Description, name).to.equal("by-hand");
             expect(tagsOf(live), name).to.include({ app: "web", tool: "by-hand" });
         }
+        // A change of an ignored input in the program is not applied either (the engine keeps the old input).
+        description = "v2";
+        mark = l.mark();
+        const changed = await stack.up();
+        expectOk(changed);
+        expect(stepList(changed).filter((s) => !s.startsWith("same")), "the program's change is ignored too").to.deep.equal([]);
+        expect(changes(l.emulator.requests(), lbId, mark)).to.deep.equal([]);
+        expect((await l.listener(lbId, ports.ctor))?.Description).to.equal("by-hand");
         expectOk(await stack.destroy());
     });
 
