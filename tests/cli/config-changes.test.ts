@@ -4,7 +4,7 @@
 import * as net from "net";
 import { expect } from "chai";
 import { TcpListener, TcpListenerArgs } from "../../provider";
-import { Concurrent, REGION, describeWithCli, expectOk, idOf } from "./lab";
+import { concurrentScenarios, REGION, describeWithCli, expectOk, idOf } from "./lab";
 import { MAIN, OTHER_ACCOUNT, SAME_ACCOUNT, TCP_LISTENER, changes, opsOf, refreshWith, saidOn, shown, useAccountsLab } from "./matrix-support";
 import { stepList } from "./stack";
 
@@ -28,12 +28,7 @@ const notFoundLine = (lbId: string, keyId: string, region = REGION) => `load bal
 
 describeWithCli("region, endpoint and credentials changed between runs, through the real Pulumi engine", (cli) => {
     const lab = useAccountsLab(cli);
-    const scenarios = new Concurrent();
-    before(() => scenarios.start(3));
-    after(async function () {
-        this.timeout(300_000);
-        await scenarios.settle();
-    });
+    const scenarios = concurrentScenarios(3);
 
     scenarios.scenario("alicloud:region changed: with the same load balancer the preview fails naming both regions and nothing is deleted; with a load balancer in the new region the listener is replaced, new one first", async () => {
         const l = lab();

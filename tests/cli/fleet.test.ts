@@ -8,7 +8,7 @@ import { expect } from "chai";
 import type { RequestLogEntry } from "../../emulator";
 import { TcpListener } from "../../provider";
 import { ENGINE_MODES, EngineMode, engineModeEnv, engineModeName } from "../../scripts/engine-mode";
-import { CliLab, Concurrent, REGION, describeWithCli, driftLines, expectOk, idOf, useCliLab } from "./lab";
+import { CliLab, concurrentScenarios, REGION, describeWithCli, driftLines, expectOk, idOf, useCliLab } from "./lab";
 import { RunResult, stepList } from "./stack";
 
 /**
@@ -45,12 +45,7 @@ const ended = (c: RequestLogEntry) => Date.parse(c.time) + c.durationMs;
 
 describeWithCli("a fleet of listeners through the real engine, in both engine modes", (cli) => {
     const lab = useCliLab(cli);
-    const scenarios = new Concurrent();
-    before(() => scenarios.start(2));
-    after(async function () {
-        this.timeout(600_000);
-        await scenarios.settle();
-    });
+    const scenarios = concurrentScenarios(2, 600_000);
 
     for (const mode of ENGINE_MODES) {
         scenarios.scenario(`${engineModeName(mode)}: ${N} listeners on ${LBS} load balancers: preview, refresh and up in a few calls per load balancer; drift exact and repaired`,

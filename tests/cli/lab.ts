@@ -101,12 +101,12 @@ export class CliLab {
 
     /** Calls on one load balancer (the request log is shared by the file's scenarios), after the mark `since`. */
     calls(lbId: string, action?: string, since = 0) {
-        return this.emulator.requests().filter((r) => r.seq > since && r.params.LoadBalancerId === lbId && (!action || r.action === action));
+        return callsOn(this.emulator, lbId, action, since);
     }
 
     /** The request log's position now, for `calls(..., since)`. */
     mark(): number {
-        return this.emulator.requests().at(-1)?.seq ?? 0;
+        return requestMark(this.emulator);
     }
 
     /** Every text the CLI runs of this lab produced or stored that contains the secret, as "where: context". */
@@ -212,6 +212,27 @@ export function driftLines(r: RunResult): string[] {
  * Scenarios that run at the same time (each on its own load balancer and stack) and are reported one by one:
  * `start()` in a before hook launches all of them, each `it` awaits its own.
  */
+/** Calls on one load balancer in an emulator's request log (shared by a file's scenarios), after the mark `since`. */
+export function callsOn(emulator: Emulator, lbId: string, action?: string, since = 0) {
+    return emulator.requests().filter((r) => r.seq > since && r.params.LoadBalancerId === lbId && (!action || r.action === action));
+}
+
+/** The request log's position now, for `callsOn(..., since)`. */
+export function requestMark(emulator: Emulator): number {
+    return emulator.requests().at(-1)?.seq ?? 0;
+}
+
+/** A file's Concurrent scenarios: started before its tests (at most `limit` at once), waited for after them. */
+export function concurrentScenarios(limit: number, settleTimeoutMs = 300_000): Concurrent {
+    const scenarios = new Concurrent();
+    before(() => scenarios.start(limit));
+    after(async function () {
+        this.timeout(settleTimeoutMs);
+        await scenarios.settle();
+    });
+    return scenarios;
+}
+
 export class Concurrent {
     private readonly bodies = new Map<string, () => Promise<void>>();
     private readonly running = new Map<string, Promise<void>>();

@@ -3,7 +3,7 @@
 // and secrets. Scenarios run at the same time, each on its own load balancer and stack, against one emulator.
 import { expect } from "chai";
 import { TcpListener } from "../../provider";
-import { CliLab, Concurrent, REGION, SECRET, describeWithCli, driftLines, expectOk, idOf, listeners, useCliLab } from "./lab";
+import { CliLab, concurrentScenarios, REGION, SECRET, describeWithCli, driftLines, expectOk, idOf, listeners, useCliLab } from "./lab";
 import { stepList } from "./stack";
 
 const CREATE = "CreateLoadBalancerTCPListener";
@@ -11,12 +11,7 @@ const DELETE = "DeleteLoadBalancerListener";
 
 describeWithCli("TcpListener through the real Pulumi engine", (cli) => {
     const lab = useCliLab(cli);
-    const scenarios = new Concurrent();
-    before(() => scenarios.start(3));
-    after(async function () {
-        this.timeout(300_000);
-        await scenarios.settle();
-    });
+    const scenarios = concurrentScenarios(3);
 
     /** Position of the first successful call of `action` on `port` after `since`. */
     const seqOf = (l: CliLab, lbId: string, action: string, port: number, since: number) => {

@@ -6,7 +6,8 @@ import { expect } from "chai";
 import { Emulator, startEmulator } from "../../emulator";
 import { PulumiCli } from "../../scripts/pulumi-cli";
 import { SlbClient, slbClient } from "../support/slb-client";
-import { FAST_TIMINGS, LiveListener, PROJECT, REGION } from "./lab";
+import { listenerPorts, readListener } from "../support/listeners";
+import { FAST_TIMINGS, LiveListener, PROJECT, REGION, callsOn, requestMark } from "./lab";
 import { CliStack, Program, RunResult } from "./stack";
 
 export const TCP_LISTENER = "pulumi-nodejs:dynamic/slb:TcpListener";
@@ -110,26 +111,20 @@ export class AccountsLab {
         await s.stack.setAllConfig({ "alicloud:accessKey": id, "alicloud:secretKey": secret });
     }
 
-    async listener(lbId: string, port: number, region = REGION): Promise<LiveListener | undefined> {
-        try {
-            return await this.slb.call("DescribeLoadBalancerTCPListenerAttribute", { RegionId: region, LoadBalancerId: lbId, ListenerPort: port });
-        } catch (e) {
-            if ((e as { code?: string }).code === "ListenerNotFound") return undefined;
-            throw e;
-        }
+    listener(lbId: string, port: number, region = REGION): Promise<LiveListener | undefined> {
+        return readListener(this.slb, lbId, port, region);
     }
 
-    async ports(lbId: string, region = REGION): Promise<number[]> {
-        const res = await this.slb.call("DescribeLoadBalancerListeners", { RegionId: region, LoadBalancerId: [lbId], MaxResults: 100 });
-        return ((res.Listeners ?? []) as Array<{ ListenerPort: number }>).map((l) => Number(l.ListenerPort)).sort((a, b) => a - b);
+    ports(lbId: string, region = REGION): Promise<number[]> {
+        return listenerPorts(this.slb, lbId, region);
     }
 
     calls(lbId: string, action?: string, since = 0) {
-        return this.emulator.requests().filter((r) => r.seq > since && r.params.LoadBalancerId === lbId && (!action || r.action === action));
+        return callsOn(this.emulator, lbId, action, since);
     }
 
     mark(): number {
-        return this.emulator.requests().at(-1)?.seq ?? 0;
+        return requestMark(this.emulator);
     }
 
     /** Where any of the three secret keys appears in what the CLI printed or stored. */

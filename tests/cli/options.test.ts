@@ -7,7 +7,7 @@ import * as path from "path";
 import { expect } from "chai";
 import * as pulumi from "@pulumi/pulumi";
 import { TcpListener, TcpListenerArgs } from "../../provider";
-import { CliLab, Concurrent, PROJECT, REGION, describeWithCli, driftLines, expectOk, idOf, listeners, tagsOf, useCliLab } from "./lab";
+import { CliLab, concurrentScenarios, PROJECT, REGION, describeWithCli, driftLines, expectOk, idOf, listeners, tagsOf, useCliLab } from "./lab";
 import { TCP_LISTENER, changes, opsOf, previewWith, saidOn, shown, upWith } from "./matrix-support";
 import { stepList } from "./stack";
 
@@ -44,12 +44,7 @@ function seqOf(l: CliLab, lbId: string, action: string, port: number, mark: numb
 
 describeWithCli("resource options and operations through the real Pulumi engine (the option matrix)", (cli) => {
     const lab = useCliLab(cli);
-    const scenarios = new Concurrent();
-    before(() => scenarios.start(3));
-    after(async function () {
-        this.timeout(300_000);
-        await scenarios.settle();
-    });
+    const scenarios = concurrentScenarios(3);
 
     scenarios.scenario("ignoreChanges set every way and in every path form: a change outside Pulumi is reported and left as it is", async () => {
         const l = lab();

@@ -5,7 +5,7 @@
 // loadBalancerId not known yet (another resource's output) is not looked at.
 import { expect } from "chai";
 import { TcpListener } from "../../provider";
-import { CliLab, Concurrent, REGION, describeWithCli, expectOk, idOf, listeners, useCliLab } from "./lab";
+import { CliLab, concurrentScenarios, REGION, describeWithCli, expectOk, idOf, listeners, useCliLab } from "./lab";
 import { RunResult, stepList } from "./stack";
 
 const TYPE = "pulumi-nodejs:dynamic/slb:TcpListener";
@@ -18,12 +18,7 @@ const errorsOf = (r: RunResult, urn: string) => r.diagnostics.filter((d) => d.se
 
 describeWithCli("preview: check() looks at the service for new listeners", (cli) => {
     const lab = useCliLab(cli);
-    const scenarios = new Concurrent();
-    before(() => scenarios.start(3));
-    after(async function () {
-        this.timeout(300_000);
-        await scenarios.settle();
-    });
+    const scenarios = concurrentScenarios(3);
 
     /** The preview fails, on `property` of `name`, with every fragment in the engine's message. */
     function expectCheckFailure(r: RunResult, urn: string, property: string, fragments: string[]): void {
