@@ -73,15 +73,18 @@ describeWithCli("region, endpoint and credentials changed between runs, through 
         const dead = `127.0.0.1:${await closedPort()}`;
         await stack.stack.setAllConfig({
             "alicloud:endpoints": { value: JSON.stringify([{ slb: `http://${dead}` }]) },
-            "slbListener:unreachableTimeoutSeconds": { value: "7" },
+            // 10 s: the progress line comes once retries pass 5 s; a shorter bound leaves a loaded machine too little
+            // time for a retry after that mark (a failing call itself can take a second or more there).
+            "slbListener:unreachableTimeoutSeconds": { value: "10" },
+            "slbListener:retryTimeoutSeconds": { value: "40" },
         });
         const plan = await stack.preview();
         expect(plan.ok).to.equal(false);
-        expect(plan.ms, "within the unreachable bound, not the operation's 20 s").to.be.lessThan(19_000);
+        expect(plan.ms, "within the unreachable bound, not the operation's 40 s").to.be.lessThan(35_000);
         const said = saidOn(plan, stack.urn(TCP_LISTENER, "web"));
         expect(said.find((m) => m.includes("error") || m.includes("failed")) ?? said.join("\n"), "the error names the endpoint").to.contain(dead);
-        expect(said.join("\n")).to.contain("retrying for").and.to.contain("(an unreachable endpoint is retried for 7 s, " +
-            "slbListener:unreachableTimeoutSeconds; the operation's bound is 20 s, slbListener:retryTimeoutSeconds)");
+        expect(said.join("\n")).to.contain("retrying for").and.to.contain("(an unreachable endpoint is retried for 10 s, " +
+            "slbListener:unreachableTimeoutSeconds; the operation's bound is 40 s, slbListener:retryTimeoutSeconds)");
 
         await stack.stack.setConfig("alicloud:endpoints", l.config()["alicloud:endpoints"]);
         expect((await stack.preview({ expectNoChanges: true })).exitCode, "back on the emulator: nothing to do").to.equal(0);
