@@ -21,6 +21,16 @@ export interface AppliesWhen {
     readonly equals: string;
 }
 
+/** A field's wire names: Create request, Set request, Describe response. */
+export interface WireNames {
+    readonly create?: string;
+    readonly set?: string;
+    readonly describe?: string;
+}
+
+/** The wire names of a field that the API spells the same in Create, Set and Describe. */
+export const sameWireName = (name: string): WireNames => ({ create: name, set: name, describe: name });
+
 export interface FieldSpec {
     /** Input and output property name (camelCase of the API parameter). */
     readonly input: string;
@@ -50,7 +60,7 @@ export interface FieldSpec {
     /** Wording of the default when it is not a plain value (docs only). */
     readonly defaultText?: string;
     /** Wire names: Create request, Set request, Describe response. */
-    readonly api?: { readonly create?: string; readonly set?: string; readonly describe?: string };
+    readonly api?: WireNames;
     readonly change: ChangeMode;
     readonly appliesWhen?: AppliesWhen;
     /** The field must be set whenever appliesWhen holds (e.g. aclId when aclStatus is on). */

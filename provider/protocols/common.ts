@@ -2,7 +2,7 @@
 // table (tcp.ts, udp.ts) lists these and its own rows in the order its reference table shows them; rows that differ
 // between protocols only in their values are built by the functions below.
 
-import { FieldSpec, MAX_USER_TAGS, PORT_RANGE, PORT_TAKEN_CODES, checkTags } from "../core/fields";
+import { FieldSpec, MAX_USER_TAGS, PORT_RANGE, PORT_TAKEN_CODES, checkTags, sameWireName } from "../core/fields";
 
 const ID_TEXT = { min: 1, max: 64, pattern: /^[A-Za-z0-9_-]+$/, rule: "letters, digits, - and _" } as const;
 
@@ -28,7 +28,7 @@ export function listenerPort(check?: (port: number) => string | undefined, note 
 export const bandwidth: FieldSpec = {
     input: "bandwidth", kind: "integer", required: true, change: "in-place", range: { min: 1, max: 5120, also: [-1] },
     doc: "Peak bandwidth in Mbit/s: -1 for unlimited (pay-by-traffic instances) or 1 to 5120.",
-    api: { create: "Bandwidth", set: "Bandwidth", describe: "Bandwidth" },
+    api: sameWireName("Bandwidth"),
 };
 
 export const backendServerPort: FieldSpec = {
@@ -41,13 +41,13 @@ export const backendServerPort: FieldSpec = {
 export const vServerGroupId: FieldSpec = {
     input: "vServerGroupId", kind: "string", change: "in-place", text: ID_TEXT,
     doc: "vServer group that receives the traffic, instead of the default backend servers.",
-    api: { create: "VServerGroupId", set: "VServerGroupId", describe: "VServerGroupId" }, setSwitch: "VServerGroup",
+    api: sameWireName("VServerGroupId"), setSwitch: "VServerGroup",
 };
 
 export const masterSlaveServerGroupId: FieldSpec = {
     input: "masterSlaveServerGroupId", kind: "string", change: "in-place", text: ID_TEXT,
     doc: "Primary/secondary server group that receives the traffic; not together with vServerGroupId.",
-    api: { create: "MasterSlaveServerGroupId", set: "MasterSlaveServerGroupId", describe: "MasterSlaveServerGroupId" },
+    api: sameWireName("MasterSlaveServerGroupId"),
     setSwitch: "MasterSlaveServerGroup", errorCodes: ["Abs.VServerGroupIdAndMasterSlaveServerGroupId.MissMatch"],
     notWith: { field: "vServerGroupId", because: "a listener forwards to one kind of server group" },
 };
@@ -61,7 +61,7 @@ export function scheduler(hashing: readonly string[], doc: string): FieldSpec {
     return {
         input: "scheduler", kind: "string", change: "in-place", values: ["wrr", "rr", ...hashing], serviceDefault: "wrr",
         doc,
-        api: { create: "Scheduler", set: "Scheduler", describe: "Scheduler" },
+        api: sameWireName("Scheduler"),
         replacesWhen: (from, to) => from !== to && (hashing.includes(from) || hashing.includes(to)),
         replacesWhenText: `a change to, from or between ${names} replaces the listener (old one deleted first)`,
         errorCodes: ["InvalidParameterValue.SpecNotSupport"],
@@ -71,19 +71,19 @@ export function scheduler(hashing: readonly string[], doc: string): FieldSpec {
 export const persistenceTimeout: FieldSpec = {
     input: "persistenceTimeout", kind: "integer", change: "in-place", range: { min: 0, max: 3600 }, serviceDefault: 0,
     doc: "Session persistence timeout in seconds; 0 turns session persistence off.",
-    api: { create: "PersistenceTimeout", set: "PersistenceTimeout", describe: "PersistenceTimeout" },
+    api: sameWireName("PersistenceTimeout"),
 };
 
 export const healthyThreshold: FieldSpec = {
     input: "healthyThreshold", kind: "integer", change: "in-place", range: { min: 2, max: 10 }, serviceDefault: 3,
     doc: "Consecutive successful health checks before a backend is declared healthy.",
-    api: { create: "HealthyThreshold", set: "HealthyThreshold", describe: "HealthyThreshold" },
+    api: sameWireName("HealthyThreshold"),
 };
 
 export const unhealthyThreshold: FieldSpec = {
     input: "unhealthyThreshold", kind: "integer", change: "in-place", range: { min: 2, max: 10 }, serviceDefault: 3,
     doc: "Consecutive failed health checks before a backend is declared unhealthy.",
-    api: { create: "UnhealthyThreshold", set: "UnhealthyThreshold", describe: "UnhealthyThreshold" },
+    api: sameWireName("UnhealthyThreshold"),
 };
 
 export const healthCheckSwitch: FieldSpec = {
@@ -96,13 +96,13 @@ export const healthCheckConnectPort: FieldSpec = {
     input: "healthCheckConnectPort", kind: "integer", change: "in-place", range: PORT_RANGE,
     defaultText: "the backend port",
     doc: "Port the health check probes.",
-    api: { create: "HealthCheckConnectPort", set: "HealthCheckConnectPort", describe: "HealthCheckConnectPort" }, resetValue: -520,
+    api: sameWireName("HealthCheckConnectPort"), resetValue: -520,
 };
 
 export const healthCheckConnectTimeout: FieldSpec = {
     input: "healthCheckConnectTimeout", kind: "integer", change: "in-place", range: { min: 1, max: 300 }, serviceDefault: 5,
     doc: "Seconds to wait for a health check answer. The service uses healthCheckInterval instead when that is longer; setting both with the timeout shorter is an error.",
-    api: { create: "HealthCheckConnectTimeout", set: "HealthCheckConnectTimeout", describe: "HealthCheckConnectTimeout" },
+    api: sameWireName("HealthCheckConnectTimeout"),
     atLeast: "healthCheckInterval",
 };
 
@@ -116,21 +116,21 @@ export const healthCheckInterval: FieldSpec = {
 export const aclStatus: FieldSpec = {
     input: "aclStatus", kind: "string", change: "in-place", values: ["on", "off"], serviceDefault: "off",
     doc: "Whether access control applies; on needs aclId and aclType.",
-    api: { create: "AclStatus", set: "AclStatus", describe: "AclStatus" },
+    api: sameWireName("AclStatus"),
 };
 
 export const aclType: FieldSpec = {
     input: "aclType", kind: "string", change: "in-place", values: ["white", "black"],
     appliesWhen: { field: "aclStatus", equals: "on" }, requiredWhenApplies: true,
     doc: "white: only the ACL's addresses may connect; black: the ACL's addresses may not.",
-    api: { create: "AclType", set: "AclType", describe: "AclType" },
+    api: sameWireName("AclType"),
 };
 
 export const aclId: FieldSpec = {
     input: "aclId", kind: "string", change: "in-place", appliesWhen: { field: "aclStatus", equals: "on" }, requiredWhenApplies: true,
     text: ID_TEXT,
     doc: "Access control list applied to the listener.",
-    api: { create: "AclId", set: "AclId", describe: "AclId" },
+    api: sameWireName("AclId"),
     errorCodes: ["AclNotExist"],
 };
 
@@ -138,13 +138,13 @@ export const description: FieldSpec = {
     input: "description", kind: "string", change: "in-place", serviceDefault: "", defaultText: '"" (none)',
     text: { min: 1, max: 256, pattern: /^[A-Za-z0-9\-/._]+$/, rule: "letters, digits and - / . _" },
     doc: "Name of the listener; remove it to clear it.",
-    api: { create: "Description", set: "Description", describe: "Description" },
+    api: sameWireName("Description"),
 };
 
 export const proxyProtocolV2Enabled: FieldSpec = {
     input: "proxyProtocolV2Enabled", kind: "boolean", change: "in-place", serviceDefault: false,
     doc: "Whether the client address is passed to backends with PROXY protocol v2.",
-    api: { create: "ProxyProtocolV2Enabled", set: "ProxyProtocolV2Enabled", describe: "ProxyProtocolV2Enabled" },
+    api: sameWireName("ProxyProtocolV2Enabled"),
 };
 
 export const tags: FieldSpec = {

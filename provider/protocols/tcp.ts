@@ -1,6 +1,6 @@
 // The TCP listener: its field table and descriptor (CreateLoadBalancerTCPListener and the API page beside it).
 
-import { AppliesWhen, FieldSpec } from "../core/fields";
+import { AppliesWhen, FieldSpec, sameWireName } from "../core/fields";
 import { Protocol } from "../core/protocol";
 import * as common from "./common";
 
@@ -34,7 +34,7 @@ const FIELDS: readonly FieldSpec[] = [
     {
         input: "establishedTimeout", kind: "integer", change: "in-place", range: { min: 10, max: 900 }, serviceDefault: 900,
         doc: "Timeout of established TCP connections in seconds.",
-        api: { create: "EstablishedTimeout", set: "EstablishedTimeout", describe: "EstablishedTimeout" },
+        api: sameWireName("EstablishedTimeout"),
     },
     common.healthyThreshold,
     common.unhealthyThreshold,
@@ -42,7 +42,7 @@ const FIELDS: readonly FieldSpec[] = [
     {
         input: "healthCheckType", kind: "string", change: "in-place", values: ["tcp", "http"], serviceDefault: "tcp",
         doc: "Health check protocol.",
-        api: { create: "HealthCheckType", set: "HealthCheckType", describe: "HealthCheckType" },
+        api: sameWireName("HealthCheckType"),
     },
     common.healthCheckConnectPort,
     common.healthCheckConnectTimeout,
@@ -53,21 +53,21 @@ const FIELDS: readonly FieldSpec[] = [
         defaultText: '"" (the backend server\'s IP, $_ip)',
         text: { min: 1, max: 80, pattern: /^(\$_ip|[A-Za-z0-9.-]+)$/, rule: "$_ip, or letters, digits, - and ." },
         doc: "Host name sent by HTTP health checks.",
-        api: { create: "HealthCheckDomain", set: "HealthCheckDomain", describe: "HealthCheckDomain" },
+        api: sameWireName("HealthCheckDomain"),
     },
     {
         input: "healthCheckUri", kind: "string", change: "in-place", serviceDefault: "/", appliesWhen: httpCheck,
         text: { min: 1, max: 80, pattern: /^[A-Za-z0-9\-/.%#&]+$/, rule: "letters, digits and - / . % # &, starting with / but not just /" },
         check: checkUri as FieldSpec["check"],
         doc: "Path requested by HTTP health checks.",
-        api: { create: "HealthCheckURI", set: "HealthCheckURI", describe: "HealthCheckURI" },
+        api: sameWireName("HealthCheckURI"),
     },
     {
         input: "healthCheckHttpCode", kind: "string", change: "in-place", serviceDefault: "http_2xx", appliesWhen: httpCheck,
         text: { min: 1, max: 64 },
         check: checkHttpCodes as FieldSpec["check"],
         doc: "HTTP status classes that count as healthy, comma-separated (http_2xx, http_3xx, http_4xx, http_5xx).",
-        api: { create: "HealthCheckHttpCode", set: "HealthCheckHttpCode", describe: "HealthCheckHttpCode" },
+        api: sameWireName("HealthCheckHttpCode"),
     },
     common.aclStatus,
     common.aclType,
@@ -76,13 +76,13 @@ const FIELDS: readonly FieldSpec[] = [
     {
         input: "connectionDrain", kind: "string", change: "in-place", values: ["on", "off"], serviceDefault: "off",
         doc: "Whether connections to a removed backend are drained; on needs connectionDrainTimeout.",
-        api: { create: "ConnectionDrain", set: "ConnectionDrain", describe: "ConnectionDrain" },
+        api: sameWireName("ConnectionDrain"),
     },
     {
         input: "connectionDrainTimeout", kind: "integer", change: "in-place", range: { min: 10, max: 900 },
         appliesWhen: { field: "connectionDrain", equals: "on" }, requiredWhenApplies: true,
         doc: "Seconds connections are drained for.",
-        api: { create: "ConnectionDrainTimeout", set: "ConnectionDrainTimeout", describe: "ConnectionDrainTimeout" },
+        api: sameWireName("ConnectionDrainTimeout"),
     },
     common.proxyProtocolV2Enabled,
     common.tags,
