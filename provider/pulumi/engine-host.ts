@@ -83,6 +83,12 @@ function attachOnRead(cls: ProtoClass | undefined, getter: string): boolean {
     return true;
 }
 
+/**
+ * How long a line may take to reach the engine before it goes to stderr instead (where the user does not see it
+ * under the resource). Lines are sent without waiting for them, so a slow engine delays nothing.
+ */
+const ENGINE_LOG_DEADLINE_MS = 30_000;
+
 let engineLog: ((severity: number, message: string, urn: string) => Promise<boolean>) | undefined;
 
 /** The engine's Log service, at the address the engine gave the host (its last argument). */
@@ -94,12 +100,14 @@ function connectEngineLog(modules: HostModules): void {
         const services = modules.require("../../proto/engine_grpc_pb") as { EngineClient: new (a: string, c: unknown) => EngineClient };
         const messages = modules.require("../../proto/engine_pb") as { LogRequest: new () => LogRequest };
         const client = new services.EngineClient(address, grpc.credentials.createInsecure());
+        // Connect now, not at the first line: on a loaded machine the first connection is the slow part.
+        client.waitForReady?.(Date.now() + ENGINE_LOG_DEADLINE_MS, () => undefined);
         engineLog = (severity, message, urn) => new Promise((resolve) => {
             const req = new messages.LogRequest();
             req.setSeverity(severity);
             req.setMessage(message);
             req.setUrn(urn);
-            client.log(req, { deadline: Date.now() + 5000 }, (err) => resolve(!err));
+            client.log(req, { deadline: Date.now() + ENGINE_LOG_DEADLINE_MS }, (err) => resolve(!err));
         });
     } catch {
         engineLog = undefined;
@@ -113,6 +121,7 @@ interface LogRequest {
 }
 
 interface EngineClient {
+    waitForReady?(deadline: number, callback: (err?: Error) => void): void;
     log(req: LogRequest, options: { deadline: number }, callback: (err: unknown) => void): void;
 }
 

@@ -1,27 +1,18 @@
 // Issue 17's rows about what changes between runs, through the real Pulumi engine: alicloud:region, the endpoint,
 // the credentials (another key of the same account, a key of another account), a deleted load balancer, and which
 // answers of the service mean that a listener is gone. The emulator knows three keys of two accounts.
-import * as net from "net";
 import { expect } from "chai";
 import { TcpListener, TcpListenerArgs } from "../../provider";
 import { concurrentScenarios, REGION, describeWithCli, expectOk, idOf } from "./lab";
 import { MAIN, OTHER_ACCOUNT, SAME_ACCOUNT, TCP_LISTENER, changes, opsOf, refreshWith, saidOn, shown, useAccountsLab } from "./matrix-support";
 import { stepList } from "./stack";
+import { closedPort } from "../support/closed-port";
 
 const OTHER_REGION = "cn-shanghai";
 const DELETE = "DeleteLoadBalancerListener";
 
 const base = (lbId: string, port: number, more: Partial<TcpListenerArgs> = {}): TcpListenerArgs =>
     ({ loadBalancerId: lbId, listenerPort: port, backendServerPort: 8080, bandwidth: -1, ...more });
-
-/** A port on 127.0.0.1 where nothing listens (bound, then closed). */
-async function closedPort(): Promise<number> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const { port } = server.address() as net.AddressInfo;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-}
 
 /** The provider's stderr line for a load balancer the service does not know. */
 const notFoundLine = (lbId: string, keyId: string, region = REGION) => `load balancer ${lbId} was not found in region ${region} with AccessKey ${keyId}`;
@@ -82,8 +73,9 @@ describeWithCli("region, endpoint and credentials changed between runs, through 
         expect(plan.ok).to.equal(false);
         expect(plan.ms, "within the unreachable bound, not the operation's 40 s").to.be.lessThan(35_000);
         const said = saidOn(plan, stack.urn(TCP_LISTENER, "web"));
+        const everything = `${said.join("\n")}\n--- stderr:\n${plan.stderr}`;
         expect(said.find((m) => m.includes("error") || m.includes("failed")) ?? said.join("\n"), "the error names the endpoint").to.contain(dead);
-        expect(said.join("\n")).to.contain("retrying for").and.to.contain("(an unreachable endpoint is retried for 10 s, " +
+        expect(said.join("\n"), everything).to.contain("retrying for").and.to.contain("(an unreachable endpoint is retried for 10 s, " +
             "slbListener:unreachableTimeoutSeconds; the operation's bound is 40 s, slbListener:retryTimeoutSeconds)");
 
         await stack.stack.setConfig("alicloud:endpoints", l.config()["alicloud:endpoints"]);

@@ -3,19 +3,10 @@
 // stderr, errors, check failures), no emulator request log and no emulator output. This file checks the watch
 // itself and the paths most likely to leak a credential: an STS token next to the secret, error messages from an
 // unreachable endpoint (they quote the request), and an authentication failure with a wrong secret.
-import { createServer } from "net";
 import { randomBytes } from "crypto";
 import { expect } from "chai";
+import { closedPort } from "../support/closed-port";
 import { Rig, SECRET, SecretWatch, expectOk, listenerProgram, secrets, useRigs } from "./rig";
-
-/** A loopback port where nothing listens. */
-async function deadPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as { port: number }).port;
-    await new Promise((resolve) => server.close(resolve));
-    return port;
-}
 
 describe("reliability: credentials never leak", function () {
     this.timeout(60_000);
@@ -47,7 +38,7 @@ describe("reliability: credentials never leak", function () {
         expect(refused, "every call authenticated with secret and token").to.deep.equal([]);
 
         // Same stack, endpoint gone: diff (describe), update, create and delete all fail, quoting their requests.
-        const dead = rig.engine({ statePath: engine.statePath, endpoint: `http://127.0.0.1:${await deadPort()}`, retryTimeoutSeconds: 1 });
+        const dead = rig.engine({ statePath: engine.statePath, endpoint: `http://127.0.0.1:${await closedPort()}`, retryTimeoutSeconds: 1 });
         const changed = [{ ...specs[0], description: "changed" }, { name: "s3", loadBalancerId: lb, listenerPort: 82 }];
         const failedUp = await rig.run("up, endpoint unreachable", dead, "up", listenerProgram(changed));
         const failedDestroy = await rig.run("destroy, endpoint unreachable", dead, "destroy");
