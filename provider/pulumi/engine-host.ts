@@ -85,7 +85,7 @@ function attachOnRead(cls: ProtoClass | undefined, getter: string): boolean {
 
 /**
  * How long a line may take to reach the engine before it goes to stderr instead (where the user does not see it
- * under the resource). Lines are sent without waiting for them, so a slow engine delays nothing.
+ * under the resource). A busy engine only delays the line; an engine that is gone fails the call at once.
  */
 const ENGINE_LOG_DEADLINE_MS = 30_000;
 
