@@ -53,50 +53,31 @@ export function describeWithCli(title: string, body: (cli: () => PulumiCli) => v
 
 export type Spec = Partial<TcpListenerArgs> & { listenerPort: number };
 
-/** One emulator for a test file; scenarios take a load balancer each and make their own stacks. */
-export class CliLab {
+/** A secret the labs' scan looks for, with the name its finding is shown under (never the value). */
+export interface WatchedSecret {
+    readonly name: string;
+    readonly value: string;
+}
+
+/**
+ * What every lab of tests/cli shares: one emulator for a test file, a client for it, the stacks and project
+ * directories made, reads of the emulator, and the secret scan over everything the CLI printed or stored.
+ */
+export abstract class EmulatorLab {
     readonly stacks: CliStack[] = [];
     /** Project directories driven with plain `pulumi` commands (directory programs). */
     readonly dirs: ProjectDir[] = [];
-    private constructor(readonly cli: PulumiCli, readonly emulator: Emulator, readonly slb: SlbClient) {}
+    protected constructor(readonly cli: PulumiCli, readonly emulator: Emulator, readonly slb: SlbClient) {}
 
-    static async start(cli: PulumiCli, timings = FAST_TIMINGS): Promise<CliLab> {
-        const emulator = await startEmulator({ timings, accounts: [{ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }] });
-        return new CliLab(cli, emulator, slbClient(emulator.endpoint, { accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }));
+    /** The secrets no CLI output or stored file may contain. */
+    protected abstract watched(): readonly WatchedSecret[];
+
+    listener(lbId: string, port: number, region = REGION): Promise<LiveListener | undefined> {
+        return readListener(this.slb, lbId, port, region);
     }
 
-    async loadBalancer(name = "cli"): Promise<string> {
-        const lb = await this.slb.call("CreateLoadBalancer", { RegionId: REGION, LoadBalancerName: name });
-        return String(lb.LoadBalancerId);
-    }
-
-    /** The config a user sets for this emulator; the secret key with `--secret`. */
-    config(extra: Record<string, string> = {}): Record<string, { value: string; secret?: boolean }> {
-        return providerConfig({ endpoint: this.emulator.endpoint, accessKeyId: ACCESS_KEY_ID, secretKey: SECRET, region: REGION }, extra);
-    }
-
-    async stack(program: Program, o: { project?: string; stack?: string; config?: Record<string, string>; label?: string;
-        settings?: StackOptions["settings"] } = {}): Promise<CliStack> {
-        const s = await CliStack.create({
-            cli: this.cli, project: o.project ?? PROJECT, stack: o.stack, program, config: this.config(o.config), label: o.label, settings: o.settings,
-        });
-        this.stacks.push(s);
-        return s;
-    }
-
-    /** A project directory for plain `pulumi` commands, covered by the secret scan; `copy` fills it. */
-    dir(label: string, copy?: (projectDir: string) => void): ProjectDir {
-        const d = ProjectDir.create(this.cli, label, "project", copy);
-        this.dirs.push(d);
-        return d;
-    }
-
-    listener(lbId: string, port: number): Promise<LiveListener | undefined> {
-        return readListener(this.slb, lbId, port, REGION);
-    }
-
-    ports(lbId: string): Promise<number[]> {
-        return listenerPorts(this.slb, lbId, REGION);
+    ports(lbId: string, region = REGION): Promise<number[]> {
+        return listenerPorts(this.slb, lbId, region);
     }
 
     /** Calls on one load balancer (the request log is shared by the file's scenarios), after the mark `since`. */
@@ -109,12 +90,14 @@ export class CliLab {
         return requestMark(this.emulator);
     }
 
-    /** Every text the CLI runs of this lab produced or stored that contains the secret, as "where: context". */
+    /** Every text the CLI runs of this lab produced or stored that contains a watched secret, as "where: context". */
     leaks(): string[] {
         const found: string[] = [];
         const scan = (where: string, text: string) => {
-            const at = text.indexOf(SECRET);
-            if (at >= 0) found.push(`${where}: ...${text.slice(Math.max(0, at - 60), at).replace(/\s+/g, " ")}<SECRET>...`);
+            for (const secret of this.watched()) {
+                const at = text.indexOf(secret.value);
+                if (at >= 0) found.push(`${where}: ...${text.slice(Math.max(0, at - 60), at).replace(/\s+/g, " ")}<${secret.name}>...`);
+            }
         };
         for (const s of this.stacks) {
             for (const r of s.runs) {
@@ -165,24 +148,66 @@ export class CliLab {
 }
 
 /**
- * Registers the file's lab: started before the suite, and after it the secret scan over everything the CLI
- * printed or stored, then closed. Returns a getter.
+ * Registers a file's lab: started before the suite, and after it the secret scan over everything the CLI printed
+ * or stored, then closed. Returns a getter.
  */
-export function useCliLab(cli: () => PulumiCli, timings = FAST_TIMINGS): () => CliLab {
-    let lab: CliLab | undefined;
+export function useLab<L extends EmulatorLab>(start: () => Promise<L>): () => L {
+    let lab: L | undefined;
     before(async () => {
-        lab = await CliLab.start(cli(), timings);
+        lab = await start();
     });
     after(async function () {
         if (!lab) return;
         try {
-            const leaks = lab.leaks();
-            expect(leaks, "the access-key secret appears in CLI output or stored files").to.deep.equal([]);
+            expect(lab.leaks(), "a secret key appears in CLI output or stored files").to.deep.equal([]);
         } finally {
             await lab.close();
         }
     });
     return () => lab!;
+}
+
+/** One emulator for a test file with one key; scenarios take a load balancer each and make their own stacks. */
+export class CliLab extends EmulatorLab {
+    static async start(cli: PulumiCli, timings = FAST_TIMINGS): Promise<CliLab> {
+        const emulator = await startEmulator({ timings, accounts: [{ accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }] });
+        return new CliLab(cli, emulator, slbClient(emulator.endpoint, { accessKeyId: ACCESS_KEY_ID, accessKeySecret: SECRET }));
+    }
+
+    protected watched(): readonly WatchedSecret[] {
+        return [{ name: "SECRET", value: SECRET }];
+    }
+
+    async loadBalancer(name = "cli"): Promise<string> {
+        const lb = await this.slb.call("CreateLoadBalancer", { RegionId: REGION, LoadBalancerName: name });
+        return String(lb.LoadBalancerId);
+    }
+
+    /** The config a user sets for this emulator; the secret key with `--secret`. */
+    config(extra: Record<string, string> = {}): Record<string, { value: string; secret?: boolean }> {
+        return providerConfig({ endpoint: this.emulator.endpoint, accessKeyId: ACCESS_KEY_ID, secretKey: SECRET, region: REGION }, extra);
+    }
+
+    async stack(program: Program, o: { project?: string; stack?: string; config?: Record<string, string>; label?: string;
+        settings?: StackOptions["settings"] } = {}): Promise<CliStack> {
+        const s = await CliStack.create({
+            cli: this.cli, project: o.project ?? PROJECT, stack: o.stack, program, config: this.config(o.config), label: o.label, settings: o.settings,
+        });
+        this.stacks.push(s);
+        return s;
+    }
+
+    /** A project directory for plain `pulumi` commands, covered by the secret scan; `copy` fills it. */
+    dir(label: string, copy?: (projectDir: string) => void): ProjectDir {
+        const d = ProjectDir.create(this.cli, label, "project", copy);
+        this.dirs.push(d);
+        return d;
+    }
+}
+
+/** The file's CliLab (see useLab). */
+export function useCliLab(cli: () => PulumiCli, timings = FAST_TIMINGS): () => CliLab {
+    return useLab(() => CliLab.start(cli(), timings));
 }
 
 /** A program with one TcpListener per entry (defaults: backend port 8080, unlimited bandwidth). */
@@ -208,10 +233,6 @@ export function driftLines(r: RunResult): string[] {
     return r.diagnostics.map((d) => d.message.trim()).filter((m) => /^\S+:tcp:\d+: \S+ is .*, want .*/.test(m));
 }
 
-/**
- * Scenarios that run at the same time (each on its own load balancer and stack) and are reported one by one:
- * `start()` in a before hook launches all of them, each `it` awaits its own.
- */
 /** Calls on one load balancer in an emulator's request log (shared by a file's scenarios), after the mark `since`. */
 export function callsOn(emulator: Emulator, lbId: string, action?: string, since = 0) {
     return emulator.requests().filter((r) => r.seq > since && r.params.LoadBalancerId === lbId && (!action || r.action === action));
@@ -233,6 +254,10 @@ export function concurrentScenarios(limit: number, settleTimeoutMs = 300_000): C
     return scenarios;
 }
 
+/**
+ * Scenarios that run at the same time (each on its own load balancer and stack) and are reported one by one:
+ * `start()` in a before hook launches all of them, each `it` awaits its own.
+ */
 export class Concurrent {
     private readonly bodies = new Map<string, () => Promise<void>>();
     private readonly running = new Map<string, Promise<void>>();

@@ -2,12 +2,10 @@
 // methods do not name (--target), what a run showed for one resource, and a lab whose emulator knows several
 // accounts (a second key of the same account, and a key of another account) for the credential rows.
 import { randomBytes } from "crypto";
-import { expect } from "chai";
-import { Emulator, startEmulator } from "../../emulator";
+import { startEmulator } from "../../emulator";
 import { PulumiCli } from "../../scripts/pulumi-cli";
-import { SlbClient, slbClient } from "../support/slb-client";
-import { listenerPorts, readListener } from "../support/listeners";
-import { FAST_TIMINGS, LiveListener, PROJECT, REGION, callsOn, requestMark } from "./lab";
+import { slbClient } from "../support/slb-client";
+import { EmulatorLab, FAST_TIMINGS, PROJECT, REGION, WatchedSecret, useLab } from "./lab";
 import { CliStack, Program, RunResult } from "./stack";
 
 export const TCP_LISTENER = "pulumi-nodejs:dynamic/slb:TcpListener";
@@ -71,16 +69,14 @@ export const SAME_ACCOUNT: Account = { accessKeyId: "matrix-second-key", accessK
 export const OTHER_ACCOUNT: Account = { accessKeyId: "matrix-other-key", accessKeySecret: `other-${randomBytes(16).toString("hex")}`, accountId: "acct-other" };
 
 /** One emulator with three keys (two accounts) for a file; stacks configured with the main key, as a user does. */
-export class AccountsLab {
-    readonly stacks: CliStack[] = [];
-    readonly slb: SlbClient;
-
-    private constructor(readonly cli: PulumiCli, readonly emulator: Emulator) {
-        this.slb = slbClient(emulator.endpoint, MAIN);
+export class AccountsLab extends EmulatorLab {
+    static async start(cli: PulumiCli): Promise<AccountsLab> {
+        const emulator = await startEmulator({ timings: FAST_TIMINGS, accounts: [MAIN, SAME_ACCOUNT, OTHER_ACCOUNT] });
+        return new AccountsLab(cli, emulator, slbClient(emulator.endpoint, MAIN));
     }
 
-    static async start(cli: PulumiCli): Promise<AccountsLab> {
-        return new AccountsLab(cli, await startEmulator({ timings: FAST_TIMINGS, accounts: [MAIN, SAME_ACCOUNT, OTHER_ACCOUNT] }));
+    protected watched(): readonly WatchedSecret[] {
+        return [MAIN, SAME_ACCOUNT, OTHER_ACCOUNT].map((a) => ({ name: `${a.accessKeyId}'s secret`, value: a.accessKeySecret }));
     }
 
     async loadBalancer(region = REGION): Promise<string> {
@@ -110,55 +106,9 @@ export class AccountsLab {
         const { "alicloud:accessKey": id, "alicloud:secretKey": secret } = this.config(account);
         await s.stack.setAllConfig({ "alicloud:accessKey": id, "alicloud:secretKey": secret });
     }
-
-    listener(lbId: string, port: number, region = REGION): Promise<LiveListener | undefined> {
-        return readListener(this.slb, lbId, port, region);
-    }
-
-    ports(lbId: string, region = REGION): Promise<number[]> {
-        return listenerPorts(this.slb, lbId, region);
-    }
-
-    calls(lbId: string, action?: string, since = 0) {
-        return callsOn(this.emulator, lbId, action, since);
-    }
-
-    mark(): number {
-        return requestMark(this.emulator);
-    }
-
-    /** Where any of the three secret keys appears in what the CLI printed or stored. */
-    leaks(): string[] {
-        const found: string[] = [];
-        for (const s of this.stacks) {
-            const texts = [...s.runs.flatMap((r) => [[`${r.command} stdout`, r.stdout], [`${r.command} stderr`, r.stderr], [`${r.command} events`, JSON.stringify(r.events)]]),
-                ...s.storedFiles().map((f) => [f.file, f.text])];
-            for (const [where, text] of texts) {
-                for (const a of [MAIN, SAME_ACCOUNT, OTHER_ACCOUNT]) if (text.includes(a.accessKeySecret)) found.push(`${s.dir} ${where}: ${a.accessKeyId}'s secret`);
-            }
-        }
-        return found;
-    }
-
-    async close(): Promise<void> {
-        await this.emulator.close();
-        if (!process.env.SLB_LISTENER_KEEP_CLI_WORK) for (const s of this.stacks) s.close();
-    }
 }
 
-/** The file's AccountsLab: started before the suite; after it, the secret scan, then closed. */
+/** The file's AccountsLab (see useLab). */
 export function useAccountsLab(cli: () => PulumiCli): () => AccountsLab {
-    let lab: AccountsLab | undefined;
-    before(async () => {
-        lab = await AccountsLab.start(cli());
-    });
-    after(async () => {
-        if (!lab) return;
-        try {
-            expect(lab.leaks(), "a secret key appears in CLI output or stored files").to.deep.equal([]);
-        } finally {
-            await lab.close();
-        }
-    });
-    return () => lab!;
+    return useLab(() => AccountsLab.start(cli()));
 }
