@@ -125,13 +125,16 @@ export class PropertyWorld {
         return `${lane.lbId}_tcp_${port}`;
     }
 
-    /** What the platform does: attaches a service-managed tag (no API call may; TagResources refuses the prefix). */
-    attachServiceTag(lane: Lane, port: number, key: string, value: string): boolean {
+    /**
+     * What the platform does: attaches a service-managed tag to the listener of that protocol (no API call may;
+     * TagResources refuses the prefix).
+     */
+    attachServiceTag(lane: Lane, port: number, key: string, value: string, protocol = "tcp"): boolean {
         if (!SERVICE_TAG_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) throw new Error(`${key} is not a service-managed tag key`);
         type Snapshot = { accounts: Record<string, Record<string, { loadBalancers: Record<string, { listeners: Record<string, { tags: Array<{ key: string; value: string }> }> }> }>> };
         const snapshot = this.model.snapshot() as Snapshot;
         for (const regions of Object.values(snapshot.accounts)) {
-            const listener = regions[REGION]?.loadBalancers[lane.lbId]?.listeners[`${port}/tcp`];
+            const listener = regions[REGION]?.loadBalancers[lane.lbId]?.listeners[`${port}/${protocol}`];
             if (!listener) continue;
             const existing = listener.tags.find((t) => t.key === key);
             if (existing) existing.value = value;

@@ -3,7 +3,7 @@
 // the platform's own tags go on the protocol's listener record, and a lane is cleared of listeners of every
 // protocol, each deleted with its own ListenerProtocol.
 import type { Protocol } from "../../provider/core/protocol";
-import { DescribeBody, Lane, PropertyWorld, REGION, SERVICE_TAG_PREFIXES } from "./property-world";
+import { DescribeBody, Lane, PropertyWorld, REGION } from "./property-world";
 
 function isMissingListener(e: unknown): boolean {
     const code = String((e as { code?: unknown }).code ?? "");
@@ -11,10 +11,6 @@ function isMissingListener(e: unknown): boolean {
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-type Snapshot = {
-    accounts: Record<string, Record<string, { loadBalancers: Record<string, { listeners: Record<string, { tags: Array<{ key: string; value: string }> }> }> }>>;
-};
 
 export class ProtocolWorld {
     private constructor(readonly base: PropertyWorld, readonly protocol: Protocol) {}
@@ -72,19 +68,7 @@ export class ProtocolWorld {
 
     /** What the platform does: attaches a service-managed tag to this protocol's listener (no API call may). */
     attachServiceTag(lane: Lane, port: number, key: string, value: string): boolean {
-        if (!SERVICE_TAG_PREFIXES.some((p) => key.toLowerCase().startsWith(p))) throw new Error(`${key} is not a service-managed tag key`);
-        const snapshot = this.emulator.snapshot() as Snapshot;
-        for (const regions of Object.values(snapshot.accounts)) {
-            const listener = regions[REGION]?.loadBalancers[lane.lbId]?.listeners[`${port}/${this.protocol.name}`];
-            if (!listener) continue;
-            const existing = listener.tags.find((t) => t.key === key);
-            if (existing) existing.value = value;
-            else listener.tags.push({ key, value });
-            // Synchronous, so no call of another lane runs in between.
-            this.emulator.restore(snapshot);
-            return true;
-        }
-        return false;
+        return this.base.attachServiceTag(lane, port, key, value, this.protocol.name);
     }
 
     /** Deletes every listener on the lane's load balancer, each with its own protocol, so the next case starts clean. */
